@@ -1,0 +1,4 @@
+"""`python -m extract` is the `facts` command."""
+from extract.cli import main
+
+raise SystemExit(main())
