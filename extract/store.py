@@ -1,0 +1,333 @@
+"""The fact store: one SQLite file in WAL mode holding articles, their facts, and the log of refresh runs.
+
+Why SQLite (measured, see README "Store"): the dashboard must read while a refresh writes. A DuckDB file held
+read-write by one process cannot be opened by any other process at all; SQLite in WAL mode lets any number of
+readers keep a consistent snapshot while one writer commits. Covering indexes keep the dashboard's filtered
+group-bys fast.
+
+Schema changes are migrations: numbered SQL scripts applied in order, each recorded in `schema_migrations` in the
+same transaction that applies it, so a store is never half-migrated and never has to be deleted.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from extract.errors import ExtractError
+from extract.fact import FACT_FIELDS
+
+DEFAULT_STORE = "data/facts.sqlite"
+STORE_ENV = "FACTS_STORE"
+
+# Columns of the frame `load_facts` returns: every Fact field, then where the fact comes from.
+ARTICLE_COLUMNS = ("fact_id", "article_id", "path", "date", "source", "url")
+LOADED_COLUMNS = FACT_FIELDS + ARTICLE_COLUMNS
+# Text columns with few distinct values (per store, or repeated on every fact of an article): categorical dtype
+# makes the frame several times smaller and group-bys on them about twice as fast (MEASURED.md).
+CATEGORICAL_COLUMNS = (
+    "doc", "unit", "qualifier", "metric", "subject", "province", "city", "district", "place", "headline",
+    "path", "date", "source", "url",
+)
+NUMERIC_COLUMNS = {"start": "int64", "end": "int64", "value": "float64", "value_high": "float64",
+                   "fact_id": "int64", "article_id": "int64"}
+TEXT_COLUMNS = ("text", "sentence")
+
+# Each migration is (version, description, SQL script). Never edit one that has shipped; add the next one.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "articles, facts, runs, run_skips", """
+        CREATE TABLE articles (
+            article_id        INTEGER PRIMARY KEY,
+            source_key        TEXT NOT NULL UNIQUE,   -- file path, or feed path + '#' + id
+            doc               TEXT NOT NULL,
+            path              TEXT NOT NULL,          -- the file (or feed) it was read from
+            content_hash      TEXT NOT NULL,          -- blake2b of the bytes (feed: of the record) + settings
+            size              INTEGER NOT NULL,       -- of the file (feed: of the whole feed file)
+            mtime_ns          INTEGER NOT NULL,
+            extractor_version TEXT NOT NULL,
+            settings          TEXT NOT NULL DEFAULT '',  -- the source's home/paper/date settings it was read with
+            headline          TEXT,
+            date              TEXT,                   -- ISO date, NULL when unknown
+            source            TEXT,                   -- the paper's name
+            url               TEXT,
+            home              TEXT,
+            first_seen        TEXT NOT NULL,
+            last_seen         TEXT NOT NULL
+        );
+        CREATE TABLE facts (
+            fact_id    INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+            doc        TEXT NOT NULL,
+            text       TEXT NOT NULL,
+            start      INTEGER NOT NULL,
+            "end"      INTEGER NOT NULL,
+            value      REAL NOT NULL,
+            value_high REAL,
+            unit       TEXT NOT NULL,
+            qualifier  TEXT NOT NULL,
+            metric     TEXT NOT NULL,
+            subject    TEXT NOT NULL,
+            province   TEXT NOT NULL,
+            city       TEXT NOT NULL,
+            district   TEXT NOT NULL,
+            place      TEXT NOT NULL,
+            sentence   TEXT NOT NULL,
+            headline   TEXT NOT NULL
+        );
+        CREATE INDEX facts_by_article ON facts(article_id);
+        -- Covering indexes: a group-by of one metric (and unit) by locality reads only the index, never the table.
+        CREATE INDEX facts_by_metric_place ON facts(metric, unit, province, city, district, place, value);
+        CREATE INDEX facts_by_place_metric ON facts(city, district, place, metric, unit, value);
+        CREATE INDEX articles_by_date ON articles(date, source);
+        CREATE TABLE runs (
+            run_id            INTEGER PRIMARY KEY,
+            started_at        TEXT NOT NULL,
+            finished_at       TEXT,
+            status            TEXT NOT NULL,          -- ok | skipped (ok, some inputs skipped) | failed
+            seen              INTEGER NOT NULL DEFAULT 0,
+            new               INTEGER NOT NULL DEFAULT 0,
+            changed           INTEGER NOT NULL DEFAULT 0,
+            unchanged         INTEGER NOT NULL DEFAULT 0,
+            removed           INTEGER NOT NULL DEFAULT 0,
+            skipped           INTEGER NOT NULL DEFAULT 0,
+            facts             INTEGER NOT NULL DEFAULT 0,  -- facts written by this run
+            seconds           REAL NOT NULL DEFAULT 0,
+            extractor_version TEXT NOT NULL
+        );
+        CREATE TABLE run_skips (
+            run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            source_key TEXT NOT NULL,
+            reason     TEXT NOT NULL,
+            detail     TEXT NOT NULL
+        );
+        CREATE INDEX run_skips_by_run ON run_skips(run_id);
+    """),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+class StoreError(ExtractError):
+    """A store that cannot be used: missing when read, or written by a newer version of this program."""
+
+
+def default_store_path() -> Path:
+    """The store named by the FACTS_STORE environment variable, else data/facts.sqlite (relative to the cwd)."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_store(path: str | os.PathLike, readonly: bool = False) -> sqlite3.Connection:
+    """A connection to the store at `path`.
+
+    Writable (default): creates the file and its folder if needed, sets WAL mode and applies pending migrations.
+    Read-only: the file must exist (StoreError otherwise) and is never changed; a reader sees one consistent
+    snapshot per transaction even while a refresh commits.
+    """
+    p = Path(path)
+    if readonly:
+        if not p.is_file():
+            raise StoreError(f"{p}: no fact store here (run `facts refresh` first)")
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn.execute("PRAGMA query_only = ON")
+        version = schema_version(conn)
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(f"{p}: schema version {version} is newer than this program knows ({SCHEMA_VERSION})")
+        return conn
+    p.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) so that a refresh controls
+    # exactly what is atomic.
+    conn = sqlite3.connect(p, timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    # NORMAL is durable against process kills in WAL mode (only a power cut can lose the last commit).
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The highest migration applied to the store; 0 for a new, empty file."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+    if not has_table:
+        return 0
+    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every pending migration, each in its own transaction with its record; returns the new version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+                            version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)""")
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        raise
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"schema version {current} is newer than this program knows ({SCHEMA_VERSION})")
+    for version, description, script in MIGRATIONS:
+        if version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated between our read and our lock.
+            if schema_version(conn) >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in split_sql(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                         (version, description, utc_now()))
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)
+
+
+def split_sql(script: str) -> list[str]:
+    """The statements of a migration script. (`executescript` would commit on its own, breaking atomicity.)"""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+LOAD_FACTS_SQL = f"""
+    SELECT {", ".join(f'f."{c}"' for c in FACT_FIELDS)}, f.fact_id, f.article_id, a.path, a.date, a.source, a.url
+    FROM facts AS f JOIN articles AS a USING (article_id)
+    ORDER BY f.article_id, f.start, f.fact_id
+"""
+
+
+def empty_facts_frame() -> pd.DataFrame:
+    """A frame with no rows and the columns and dtypes of `load_facts`."""
+    return typed_facts_frame(pd.DataFrame({c: [] for c in LOADED_COLUMNS}))
+
+
+def typed_facts_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the loaded columns their dtypes: categoricals for repeated text, numbers for numbers."""
+    for column in LOADED_COLUMNS:
+        if column in NUMERIC_COLUMNS:
+            frame[column] = frame[column].astype(NUMERIC_COLUMNS[column])
+        elif column in CATEGORICAL_COLUMNS:
+            # Categories of strings even when empty (an empty column would otherwise get float categories).
+            frame[column] = frame[column].astype(object).astype(
+                pd.CategoricalDtype(pd.Index(frame[column].dropna().unique(), dtype=object)))
+        else:
+            frame[column] = frame[column].astype(object)
+    return frame[list(LOADED_COLUMNS)]
+
+
+def load_facts(path: str | os.PathLike) -> pd.DataFrame:
+    """Every fact in the store with its article's path, date, source and url (columns LOADED_COLUMNS).
+
+    Read in one snapshot, so a refresh committing meanwhile is either wholly in or wholly out.
+    A missing or empty store gives an empty frame with the same columns.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return empty_facts_frame()
+    conn = open_store(p, readonly=True)
+    try:
+        if schema_version(conn) < 1:
+            return empty_facts_frame()
+        cursor = conn.execute(LOAD_FACTS_SQL)
+        rows = cursor.fetchall()
+    finally:
+        conn.close()
+    if not rows:
+        return empty_facts_frame()
+    # Column-wise construction from the row tuples is faster than pd.read_sql on large results.
+    columns = list(zip(*rows))
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(LOADED_COLUMNS, columns)})
+    return typed_facts_frame(frame)
+
+
+def store_signature(path: str | os.PathLike) -> tuple:
+    """A cheap token that changes whenever a refresh commits: the last run id and the db and WAL file stats.
+
+    Use it as a cache key (e.g. st.cache_resource) so that a reader reloads only after a commit.
+    """
+    p = Path(path)
+    stats = []
+    for file in (p, Path(f"{p}-wal")):
+        try:
+            st = file.stat()
+            stats.append((st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            stats.append(None)
+    if stats[0] is None:
+        return ()
+    run = last_run_id(p)
+    return (run, *stats)
+
+
+def last_run_id(path: Path) -> int | None:
+    try:
+        conn = open_store(path, readonly=True)
+    except StoreError:
+        return None
+    try:
+        if schema_version(conn) < 1:
+            return None
+        return conn.execute("SELECT MAX(run_id) FROM runs").fetchone()[0]
+    finally:
+        conn.close()
+
+
+RUN_FIELDS = ("run_id", "started_at", "finished_at", "status", "seen", "new", "changed", "unchanged", "removed",
+              "skipped", "facts", "seconds", "extractor_version")
+
+
+def last_run(path: str | os.PathLike) -> dict | None:
+    """The latest refresh run, None if none: its RUN_FIELDS, except that `skipped` is the list of skipped inputs
+    [(source_key, reason, detail)] and `skipped_count` their number."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    conn = open_store(p, readonly=True)
+    try:
+        if schema_version(conn) < 1:
+            return None
+        row = conn.execute(f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        run = dict(zip(RUN_FIELDS, row))
+        run["skipped_count"] = run["skipped"]
+        run["skipped"] = conn.execute(
+            "SELECT source_key, reason, detail FROM run_skips WHERE run_id = ? ORDER BY rowid",
+            (run["run_id"],)).fetchall()
+        return run
+    finally:
+        conn.close()
+
+
+def count_rows(path: str | os.PathLike) -> dict[str, int]:
+    """How many articles, facts and runs the store holds (all zero for a missing store)."""
+    p = Path(path)
+    if not p.is_file():
+        return {"articles": 0, "facts": 0, "runs": 0}
+    conn = open_store(p, readonly=True)
+    try:
+        if schema_version(conn) < 1:
+            return {"articles": 0, "facts": 0, "runs": 0}
+        return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("articles", "facts", "runs")}
+    finally:
+        conn.close()
