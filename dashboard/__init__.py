@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: chart, filter, trace and download the facts (see app.py)."""

@@ -1,0 +1,615 @@
+"""What the dashboard shows, computed without Streamlit: filters, option lists, chart tables, number wording, and
+HTML with highlighted mentions.
+
+Everything here takes plain values and a pandas frame of facts (the columns of `extract.store.load_facts`) and
+returns plain values, so tests/test_dashboard_data.py can call it directly. app.py only draws what this returns.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from extract.fact import METRICS, QUALIFIERS
+from extract.reader import read_article
+from extract.store import CATEGORICAL_COLUMNS, LOADED_COLUMNS, empty_facts_frame
+
+# The store's columns: every Fact field plus fact_id, article_id, path, date, source, url (load_facts).
+STORE_COLUMNS = LOADED_COLUMNS
+# Added by prepare_frame for filtering by date; never exported.
+DAY = "day"
+LEVELS = ("province", "city", "district", "place")
+NUMBER_STYLES = ("chinese", "grouped")
+# Text columns the store leaves as plain objects but the dashboard searches: as categoricals a search scans each
+# distinct sentence once instead of every row (a fact's sentence is shared by the other facts in it).
+_SEARCHED_TEXT = ("sentence", "text")
+
+
+class BadArgument(ValueError):
+    """A caller passed a value this module does not know (a level, a style, a query parameter)."""
+
+
+def _load_labels(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+LABELS = _load_labels(Path(__file__).with_name("labels.toml"))
+METRIC_LABELS: dict[str, str] = LABELS["metrics"]
+QUALIFIER_LABELS: dict[str, str] = {q: entry["label"] for q, entry in LABELS["qualifiers"].items()}
+LEVEL_LABELS: dict[str, str] = {k: v for k, v in LABELS["levels"].items() if k in LEVELS}
+COLUMN_LABELS: dict[str, str] = LABELS["columns"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The frame
+
+
+def empty_frame() -> pd.DataFrame:
+    """A prepared frame with the store's columns and no rows (what an empty or missing store gives)."""
+    return prepare_frame(empty_facts_frame())
+
+
+def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame of `extract.store.load_facts` made ready for fast filtering: the searched texts and every
+    repeated text as categoricals, numbers as floats, and a `day` column (datetime, NaT when the article has no
+    date). Values are unchanged; the input is not modified."""
+    missing = [c for c in STORE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise BadArgument(f"the facts frame lacks the columns {missing}")
+    out = frame.loc[:, list(STORE_COLUMNS)].copy()
+    for column in ("value", "value_high"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    for column in (*CATEGORICAL_COLUMNS, *_SEARCHED_TEXT):
+        if not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object).astype("category")
+    # Dates are ISO strings in the store; anything else (missing, unparsable) is "no date", not an error.
+    out[DAY] = pd.to_datetime(out["date"].astype(object), format="ISO8601", errors="coerce")
+    return out
+
+
+def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` with the store's columns and dtypes (what `facts export` would write for them)."""
+    out = frame.loc[:, list(STORE_COLUMNS)].reset_index(drop=True)
+    for column in _SEARCHED_TEXT:
+        out[column] = out[column].astype(object)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Filters and their query parameters
+
+# FilterState field -> query parameter name (also the Streamlit widget key, so the URL and the widgets agree).
+QUERY_KEYS = {
+    "metric": "metric",
+    "unit": "unit",
+    "province": "province",
+    "city": "city",
+    "district": "district",
+    "place": "place",
+    "qualifiers": "qualifier",
+    "value_min": "vmin",
+    "value_max": "vmax",
+    "date_from": "from",
+    "date_to": "to",
+    "sources": "source",
+    "search": "q",
+}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the analyst filtered on. None / empty means "no filter on this"."""
+
+    metric: str | None = None
+    unit: str | None = None
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    place: str | None = None
+    qualifiers: tuple[str, ...] = ()
+    value_min: float | None = None
+    value_max: float | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] = ()
+    search: str = ""
+
+    def __post_init__(self):
+        unknown = [q for q in self.qualifiers if q not in QUALIFIERS]
+        if unknown:
+            raise BadArgument(f"unknown qualifiers {unknown}; known: {QUALIFIERS}")
+        if self.metric is not None and self.metric not in METRICS:
+            raise BadArgument(f"unknown metric {self.metric!r}; known: {METRICS}")
+        if self.value_min is not None and self.value_max is not None and self.value_min > self.value_max:
+            raise BadArgument(f"value range {self.value_min}..{self.value_max} is empty")
+        if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
+            raise BadArgument(f"date range {self.date_from}..{self.date_to} is empty")
+
+    def is_empty(self) -> bool:
+        return self == FilterState()
+
+    def to_query_params(self) -> dict[str, str | list[str]]:
+        """The filters as URL query parameters: only those set; lists as repeated parameters."""
+        params: dict[str, str | list[str]] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, "", ()):
+                continue
+            key = QUERY_KEYS[f.name]
+            if isinstance(value, tuple):
+                params[key] = list(value)
+            elif isinstance(value, date):
+                params[key] = value.isoformat()
+            elif isinstance(value, float):
+                params[key] = _plain(value)
+            else:
+                params[key] = str(value)
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, str | list[str]]) -> FilterState:
+        """The filters named by URL query parameters (unknown parameters are someone else's and are ignored).
+        Raises BadArgument for a value that cannot be read (a date or number that is not one)."""
+        values: dict[str, object] = {}
+        for name, key in QUERY_KEYS.items():
+            if key not in params:
+                continue
+            raw = params[key]
+            items = [raw] if isinstance(raw, str) else list(raw)
+            items = [item.strip() for item in items if item.strip()]
+            if not items:
+                continue
+            if name in ("qualifiers", "sources"):
+                values[name] = tuple(dict.fromkeys(items))
+            elif name in ("value_min", "value_max"):
+                try:
+                    values[name] = float(items[-1].replace(",", ""))
+                except ValueError as exc:
+                    raise BadArgument(f"query parameter {key}={items[-1]!r} is not a number") from exc
+            elif name in ("date_from", "date_to"):
+                try:
+                    values[name] = date.fromisoformat(items[-1])
+                except ValueError as exc:
+                    raise BadArgument(f"query parameter {key}={items[-1]!r} is not a date (YYYY-MM-DD)") from exc
+            else:
+                values[name] = items[-1]
+        return cls(**values)
+
+    def describe(self) -> str:
+        """A short, file-name-friendly summary of what is filtered, e.g. `funds_元_徐州市_云龙区`; `all` if nothing."""
+        parts: list[str] = []
+        for name in ("metric", "unit", "province", "city", "district", "place"):
+            value = getattr(self, name)
+            if value:
+                parts.append(value)
+        if self.qualifiers:
+            parts.append("+".join(self.qualifiers))
+        if self.value_min is not None or self.value_max is not None:
+            low = "" if self.value_min is None else _plain(self.value_min)
+            high = "" if self.value_max is None else _plain(self.value_max)
+            parts.append(f"{low}-{high}")
+        if self.date_from or self.date_to:
+            low = self.date_from.isoformat() if self.date_from else ""
+            high = self.date_to.isoformat() if self.date_to else ""
+            parts.append(f"{low}至{high}")
+        if self.sources:
+            parts.append("+".join(self.sources))
+        if self.search:
+            parts.append("含" + self.search)
+        return "_".join(parts) or "all"
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
+def download_name(state: FilterState, extension: str) -> str:
+    """`facts_<what was filtered>.<extension>`, with characters that file systems refuse replaced by `-`."""
+    if extension not in ("csv", "jsonl"):
+        raise BadArgument(f"unknown download format {extension!r}")
+    stem = _UNSAFE_IN_FILE_NAME.sub("-", state.describe()).strip("-.") or "all"
+    return f"facts_{stem[:120]}.{extension}"
+
+
+def _contains(series: pd.Series, needle: str) -> np.ndarray:
+    """Rows whose text contains `needle` (case-insensitive). On a categorical each distinct text is scanned once."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        hits = series.cat.categories.astype(str).str.contains(needle, case=False, regex=False)
+        return np.isin(series.cat.codes.to_numpy(), np.flatnonzero(np.asarray(hits, dtype=bool)))
+    return series.astype(str).str.contains(needle, case=False, regex=False, na=False).to_numpy()
+
+
+def filter_mask(frame: pd.DataFrame, state: FilterState) -> np.ndarray:
+    """A boolean array: which rows of `frame` pass every filter of `state`."""
+    mask = np.ones(len(frame), dtype=bool)
+    for name in ("metric", "unit", *LEVELS):
+        value = getattr(state, name)
+        if value:
+            mask &= (frame[name] == value).to_numpy()
+    if state.qualifiers:
+        mask &= frame["qualifier"].isin(state.qualifiers).to_numpy()
+    if state.sources:
+        mask &= frame["source"].isin(state.sources).to_numpy()
+    values = frame["value"].to_numpy()
+    if state.value_min is not None:
+        mask &= values >= state.value_min
+    if state.value_max is not None:
+        mask &= values <= state.value_max
+    if state.date_from is not None or state.date_to is not None:
+        days = frame[DAY]
+        mask &= days.notna().to_numpy()
+        if state.date_from is not None:
+            mask &= (days >= pd.Timestamp(state.date_from)).to_numpy()
+        if state.date_to is not None:
+            mask &= (days <= pd.Timestamp(state.date_to)).to_numpy()
+    needle = state.search.strip()
+    if needle:
+        found = np.zeros(len(frame), dtype=bool)
+        for column in ("subject", "sentence", "headline"):
+            found |= _contains(frame[column], needle)
+        mask &= found
+    return mask
+
+
+def apply_filters(frame: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The rows of `frame` that pass every filter of `state`, in store order."""
+    if state.is_empty():
+        return frame
+    return frame[filter_mask(frame, state)]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices each filter widget offers, each list narrowed by the filters above it."""
+
+    metrics: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def _by_frequency(series: pd.Series) -> list[str]:
+    counts = series.value_counts(sort=True)
+    return [str(v) for v, n in counts.items() if n > 0 and not pd.isna(v) and str(v) != ""]
+
+
+def _by_name(series: pd.Series) -> list[str]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = series.cat.remove_unused_categories().cat.categories
+    else:
+        present = series.unique()
+    return sorted(str(v) for v in present if not pd.isna(v) and str(v) != "")
+
+
+def filter_options(frame: pd.DataFrame, state: FilterState) -> FilterOptions:
+    """Options for the sidebar: metrics and units by how often they occur (units of the chosen metric only);
+    provinces -> cities -> districts -> places by name, each narrowed by the levels chosen above it."""
+    units_of = frame["unit"] if not state.metric else frame.loc[(frame["metric"] == state.metric).to_numpy(), "unit"]
+    place_lists: list[list[str]] = []
+    mask = np.ones(len(frame), dtype=bool)
+    for level in LEVELS:
+        place_lists.append(_by_name(frame.loc[mask, level]))
+        chosen = getattr(state, level)
+        if chosen:
+            mask &= (frame[level] == chosen).to_numpy()
+    return FilterOptions(
+        metrics=_by_frequency(frame["metric"]),
+        units=_by_frequency(units_of),
+        provinces=place_lists[0],
+        cities=place_lists[1],
+        districts=place_lists[2],
+        places=place_lists[3],
+        qualifiers=[q for q in QUALIFIERS if q in set(_by_name(frame["qualifier"]))],
+        sources=_by_name(frame["source"]),
+    )
+
+
+def settle_state(state: FilterState, options: FilterOptions) -> FilterState:
+    """`state` without choices that its options no longer offer (a district left over from another city)."""
+    changes: dict[str, object] = {}
+    for name, offered in (("metric", options.metrics), ("unit", options.units), ("province", options.provinces),
+                          ("city", options.cities), ("district", options.districts), ("place", options.places)):
+        if getattr(state, name) and getattr(state, name) not in offered:
+            changes[name] = None
+    return replace(state, **changes) if changes else state
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Figures and chart tables
+
+
+@dataclass(frozen=True)
+class Summary:
+    articles: int
+    facts: int
+    places: int
+    first_day: date | None
+    last_day: date | None
+
+
+def summarise(frame: pd.DataFrame) -> Summary:
+    """Headline figures: distinct articles, facts, distinct named localities, and the span of article dates."""
+    named = np.zeros(len(frame), dtype=bool)
+    for level in LEVELS:
+        named |= (frame[level].notna() & (frame[level] != "")).to_numpy()
+    localities = frame.loc[named, list(LEVELS)]
+    places = len(localities.groupby(list(LEVELS), observed=True).size()) if len(localities) else 0
+    days = frame[DAY].dropna()
+    return Summary(
+        articles=int(frame["article_id"].nunique()),
+        facts=len(frame),
+        places=places,
+        first_day=days.min().date() if len(days) else None,
+        last_day=days.max().date() if len(days) else None,
+    )
+
+
+def locality_label(parts: Mapping[str, str], level: str) -> str:
+    """The full name of a locality down to `level`: `徐州市云龙区`, `江苏省`, `徐州市（未指明区县）`.
+    The province is left out when a city is named (a city name is unique enough and the label stays short)."""
+    if level not in LEVELS:
+        raise BadArgument(f"unknown level {level!r}; known: {LEVELS}")
+    depth = LEVELS.index(level) + 1
+    names = [str(parts.get(lv) or "") for lv in LEVELS[:depth]]
+    if depth > 1 and names[1]:
+        names[0] = ""
+    label = "".join(names)
+    if not names[-1]:
+        label += LABELS["levels"]["unknown"].format(level=LEVEL_LABELS[level])
+    return label
+
+
+def full_locality(parts: Mapping[str, str]) -> str:
+    """Every named level, most general first: `江苏省徐州市云龙区彭城街道`."""
+    return "".join(str(parts.get(level) or "") for level in LEVELS)
+
+
+def totals_by_place(frame: pd.DataFrame, unit: str, level: str, top: int = 30) -> pd.DataFrame:
+    """Sum of `value` per locality at `level` and per qualifier, for the facts in `unit` only (values in other
+    units are never added in). Columns: locality, qualifier, qualifier_label, total, facts; the `top` localities by
+    total, largest first. A range counts with its lower end, as its qualifier label says."""
+    if level not in LEVELS:
+        raise BadArgument(f"unknown level {level!r}; known: {LEVELS}")
+    columns = list(LEVELS[: LEVELS.index(level) + 1])
+    rows = frame.loc[(frame["unit"] == unit).to_numpy(), [*columns, "qualifier", "value"]]
+    grouped = (rows.groupby([*columns, "qualifier"], observed=True, sort=False)["value"]
+               .agg(total="sum", facts="size").reset_index())
+    if grouped.empty:
+        return pd.DataFrame({"locality": [], "qualifier": [], "qualifier_label": [], "total": [], "facts": []})
+    grouped["locality"] = [locality_label(dict(zip(columns, key)), level)
+                           for key in grouped[columns].astype(str).itertuples(index=False)]
+    grouped["qualifier"] = grouped["qualifier"].astype(str)
+    out = grouped.groupby(["locality", "qualifier"], sort=False)[["total", "facts"]].sum().reset_index()
+    order = out.groupby("locality")["total"].sum().sort_values(ascending=False, kind="stable")
+    out = out[out["locality"].isin(order.index[:top])]
+    out["rank"] = out["locality"].map({name: i for i, name in enumerate(order.index)})
+    out["qualifier_label"] = out["qualifier"].map(QUALIFIER_LABELS)
+    out = out.sort_values(["rank", "qualifier"], kind="stable").drop(columns="rank").reset_index(drop=True)
+    return out[["locality", "qualifier", "qualifier_label", "total", "facts"]]
+
+
+def totals_by_month(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Sum of `value` per month of the article date and per qualifier, facts in `unit` with a date only.
+    Columns: month (Timestamp, first of the month), qualifier, qualifier_label, total, facts."""
+    rows = frame.loc[(frame["unit"] == unit).to_numpy() & frame[DAY].notna().to_numpy(), [DAY, "qualifier", "value"]]
+    if rows.empty:
+        return pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "qualifier": [],
+                             "qualifier_label": [], "total": [], "facts": []})
+    month = rows[DAY].dt.to_period("M").dt.to_timestamp()
+    out = (rows.assign(month=month, qualifier=rows["qualifier"].astype(str))
+           .groupby(["month", "qualifier"])["value"].agg(total="sum", facts="size").reset_index())
+    out["qualifier_label"] = out["qualifier"].map(QUALIFIER_LABELS)
+    return out[["month", "qualifier", "qualifier_label", "total", "facts"]]
+
+
+def metric_mix(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many facts each metric has (a count of facts, which is safe to add across units).
+    Columns: metric, metric_label, facts, units (the units of that metric, most frequent first)."""
+    rows = []
+    counts = frame.groupby(["metric", "unit"], observed=True).size()
+    for metric in METRICS:
+        if metric not in counts.index.get_level_values(0):
+            continue
+        per_unit = counts.loc[metric].sort_values(ascending=False)
+        rows.append({"metric": metric, "metric_label": METRIC_LABELS[metric], "facts": int(per_unit.sum()),
+                     "units": "、".join(str(u) for u in per_unit.index)})
+    out = pd.DataFrame(rows, columns=["metric", "metric_label", "facts", "units"])
+    return out.sort_values("facts", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def chart_unit(frame: pd.DataFrame, state: FilterState) -> str | None:
+    """The unit the charts show: the chosen one, else the most frequent unit among the filtered facts."""
+    if state.unit:
+        return state.unit
+    units = _by_frequency(frame["unit"])
+    return units[0] if units else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers in words
+
+
+@dataclass(frozen=True)
+class _Magnitude:
+    suffix: str
+    factor: float
+
+
+MAGNITUDES = tuple(_Magnitude(m["suffix"], float(m["factor"])) for m in LABELS["magnitudes"])
+
+
+def _grouped(x: float, decimals: int = 4) -> str:
+    text = f"{x:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_number(x: float, style: str = "chinese") -> str:
+    """`14000000` -> `1,400万` (style "chinese": 万 and 亿, up to 4 decimals) or `14,000,000` (style "grouped")."""
+    if style not in NUMBER_STYLES:
+        raise BadArgument(f"unknown number style {style!r}; known: {NUMBER_STYLES}")
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if style == "chinese":
+        for magnitude in MAGNITUDES:
+            if abs(x) >= magnitude.factor:
+                return _grouped(x / magnitude.factor) + magnitude.suffix
+    return _grouped(x)
+
+
+def format_value(value: float, unit: str, qualifier: str = "exact", style: str = "chinese",
+                 value_high: float | None = None) -> str:
+    """A fact's value as a reader says it: `1,400万吨`, `约12万平方米`, `120人以上`, `3万～5万元`."""
+    if qualifier not in LABELS["qualifiers"]:
+        raise BadArgument(f"unknown qualifier {qualifier!r}; known: {QUALIFIERS}")
+    template = LABELS["qualifiers"][qualifier]["template"]
+    has_high = value_high is not None and not (isinstance(value_high, float) and math.isnan(value_high))
+    if "{high}" in template and not has_high:
+        template = LABELS["qualifiers"]["exact"]["template"]
+    return template.format(value=format_number(value, style),
+                           high=format_number(value_high, style) if has_high else "", unit=unit)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Where a number comes from: highlighted text (article text is untrusted: every piece is escaped)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A span of the text to highlight; `current` is the fact the analyst chose."""
+
+    start: int
+    end: int
+    current: bool = False
+    title: str = ""
+
+
+def highlight_html(text: str, marks: Iterable[Mark]) -> str:
+    """`text` as HTML with each mark wrapped in <mark>. Offsets are positions in the raw `text`; each piece is
+    escaped on its own, so the offsets never shift and no article text can become markup. A mark that overlaps
+    an earlier one is left out; a mark outside the text raises BadArgument."""
+    pieces: list[str] = []
+    pos = 0
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if not 0 <= mark.start < mark.end <= len(text):
+            raise BadArgument(f"mark {mark.start}..{mark.end} is outside a text of {len(text)} characters")
+        if mark.start < pos:
+            continue
+        css = "fact current" if mark.current else "fact"
+        title = f' title="{html.escape(mark.title, quote=True)}"' if mark.title else ""
+        pieces.append(html.escape(text[pos:mark.start], quote=True))
+        pieces.append(f'<mark class="{css}"{title}>{html.escape(text[mark.start:mark.end], quote=True)}</mark>')
+        pos = mark.end
+    pieces.append(html.escape(text[pos:], quote=True))
+    return "".join(pieces)
+
+
+def mention_in_sentence(sentence: str, mention: str, raw: str = "", start: int | None = None) -> int | None:
+    """Where `mention` starts inside `sentence`. When the raw article and the mention's offset are known, the
+    occurrence that is the fact itself is chosen (a sentence may hold `35名` twice); else the first one."""
+    if not mention:
+        return None
+    if raw and start is not None and start >= 0:
+        for match in re.finditer(re.escape(sentence), raw[max(0, start - len(sentence)): start + len(sentence)]):
+            begin = max(0, start - len(sentence)) + match.start()
+            if begin <= start and start + len(mention) <= begin + len(sentence):
+                return start - begin
+    found = sentence.find(mention)
+    return found if found >= 0 else None
+
+
+def sentence_html(sentence: str, mention: str, raw: str = "", start: int | None = None) -> str:
+    """The sentence as escaped HTML with the mention highlighted (plain escaped text if it cannot be found)."""
+    offset = mention_in_sentence(sentence, mention, raw, start)
+    if offset is None:
+        return html.escape(sentence, quote=True)
+    return highlight_html(sentence, [Mark(offset, offset + len(mention), current=True)])
+
+
+def article_marks(raw: str, facts: pd.DataFrame, current_start: int | None = None,
+                  style: str = "chinese") -> tuple[list[Mark], int]:
+    """Marks for every fact of one article whose offsets still point at its mention in `raw`, and how many facts
+    do not (the file changed since it was read). `facts` has the columns text, start, end, value, value_high,
+    unit, qualifier, metric."""
+    marks: list[Mark] = []
+    stale = 0
+    for row in facts.itertuples(index=False):
+        start, end = int(row.start), int(row.end)
+        if not (0 <= start < end <= len(raw)) or raw[start:end] != str(row.text):
+            stale += 1
+            continue
+        high = None if pd.isna(row.value_high) else float(row.value_high)
+        title = (f"{METRIC_LABELS.get(str(row.metric), str(row.metric))}："
+                 f"{format_value(float(row.value), str(row.unit), str(row.qualifier), style, high)}")
+        marks.append(Mark(start, end, current=start == current_start, title=title))
+    return marks, stale
+
+
+def facts_of_article(frame: pd.DataFrame, article_id: int) -> pd.DataFrame:
+    """Every fact of one article (whatever the filters), in text order."""
+    rows = frame[(frame["article_id"] == article_id).to_numpy()]
+    return rows.sort_values("start", kind="stable")
+
+
+class SourceMissing(FileNotFoundError):
+    """The article a fact came from is no longer where the store says it was."""
+
+
+def read_source_text(path: str) -> str:
+    """The raw text that a fact's offsets index: the article file, or for a feed (`feed.jsonl#<id>`) the text of
+    the record with that id. Raises SourceMissing when the file or record is gone, UnreadableInput when the file
+    cannot be read as text."""
+    file_part, _, record_id = str(path).partition("#")
+    file_path = Path(file_part)
+    if not file_path.is_file():
+        raise SourceMissing(f"{file_path} no longer exists")
+    if not record_id:
+        return read_article(file_path)
+    with file_path.open(encoding="utf-8-sig") as feed:
+        for line in feed:
+            if record_id not in line:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if str(record.get("id")) == record_id:
+                return str(record.get("text", ""))
+    raise SourceMissing(f"{file_path} has no record with id {record_id}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Freshness
+
+
+def skipped_inputs(run: Mapping | None) -> pd.DataFrame:
+    """The inputs the last refresh skipped, one row each: source, reason, detail."""
+    skipped = list((run or {}).get("skipped") or [])
+    rows = [{"source": str(s[0]), "reason": str(s[1]), "detail": str(s[2]) if len(s) > 2 else ""}
+            if not isinstance(s, Mapping) else
+            {"source": str(s.get("source_key", s.get("source", ""))), "reason": str(s.get("reason", "")),
+             "detail": str(s.get("detail", ""))}
+            for s in skipped]
+    return pd.DataFrame(rows, columns=["source", "reason", "detail"])
+
+
+def skipped_by_reason(run: Mapping | None) -> dict[str, int]:
+    """How many inputs the last refresh skipped, per reason, most frequent first."""
+    counts = skipped_inputs(run)["reason"].value_counts()
+    return {str(reason): int(n) for reason, n in counts.items()}
