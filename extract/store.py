@@ -14,11 +14,13 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from extract.errors import ExtractError
 from extract.fact import FACT_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_STORE = "data/facts.sqlite"
 STORE_ENV = "FACTS_STORE"
@@ -217,11 +219,13 @@ LOAD_FACTS_SQL = f"""
 
 def empty_facts_frame() -> pd.DataFrame:
     """A frame with no rows and the columns and dtypes of `load_facts`."""
+    import pandas as pd  # here, not at the top: refresh workers import this module and never need pandas
     return typed_facts_frame(pd.DataFrame({c: [] for c in LOADED_COLUMNS}))
 
 
 def typed_facts_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Give the loaded columns their dtypes: categoricals for repeated text, numbers for numbers."""
+    import pandas as pd
     for column in LOADED_COLUMNS:
         if column in NUMERIC_COLUMNS:
             frame[column] = frame[column].astype(NUMERIC_COLUMNS[column])
@@ -253,6 +257,7 @@ def load_facts(path: str | os.PathLike) -> pd.DataFrame:
         conn.close()
     if not rows:
         return empty_facts_frame()
+    import pandas as pd
     # Column-wise construction from the row tuples is faster than pd.read_sql on large results.
     columns = list(zip(*rows))
     frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(LOADED_COLUMNS, columns)})
