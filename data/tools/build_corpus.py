@@ -185,7 +185,7 @@ def check_value(fact: dict) -> str | None:
     if any(w in text for w in ("成", "半", "分之", "百分之")):
         return None
     v = Decimal(nums[0])
-    after = text[text.index(nums[0]) + len(nums[0]):]
+    after = text[text.index(nums[0]) + len(nums[0]):].lstrip("余多")
     if after.startswith("万亿"):
         v *= Decimal(10) ** 12
     elif after.startswith("万"):
