@@ -9,13 +9,14 @@ import io
 import sys
 from collections.abc import Iterable
 from datetime import date
-from typing import BinaryIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, BinaryIO
 
 from extract.errors import ExtractError
 from extract.fact import plain_number
 from extract.store import StoreError, default_store_path, load_facts
+
+if TYPE_CHECKING:  # pandas is imported where it is used: `facts --help` and `facts refresh` need not load it
+    import pandas as pd
 
 FORMATS = ("csv", "jsonl", "parquet")
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"); tab and carriage
@@ -37,6 +38,7 @@ def neutralise_formula(cell: str) -> str:
 
 
 def text_columns(frame: pd.DataFrame) -> list[str]:
+    import pandas as pd
     return [c for c in frame.columns
             if isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == object
             or pd.api.types.is_string_dtype(frame[c].dtype)]
@@ -45,6 +47,7 @@ def text_columns(frame: pd.DataFrame) -> list[str]:
 def facts_to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as CSV: UTF-8 with a BOM (so that Excel shows Chinese), every text cell formula-safe,
     numbers written as a reader writes them (14000000, not 14000000.0)."""
+    import pandas as pd
     safe = frame.copy()
     for column in text_columns(safe):
         series = safe[column]
@@ -60,6 +63,7 @@ def facts_to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def json_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns that pandas writes to JSON as a reader expects: plain ints for integral values, null for missing."""
+    import pandas as pd
     ready = frame.copy()
     for column in ready.columns:
         series = ready[column]
@@ -123,6 +127,7 @@ def filter_facts(frame: pd.DataFrame, metric=None, unit=None, place=None, date_f
     """The facts that pass every filter given. Each of metric, unit, place, source is one string or a list of
     accepted strings; `place` matches any locality level (province, city, district or place). date_from and
     date_to (ISO strings or dates) are inclusive; a fact with no known date fails a date filter."""
+    import pandas as pd
     mask = pd.Series(True, index=frame.index)
     for column, accepted in (("metric", metric), ("unit", unit), ("source", source)):
         choices = as_choices(accepted)
