@@ -1,20 +1,141 @@
-"""Composes clean-up, segmentation, quantities, metrics and places into facts. (Being built.)"""
+"""The extractor: raw text in, facts out. It only composes the modules that each do one thing:
+segment (articles, sentences) -> cleanup (offset-keeping text) -> quantities -> exclusions -> metrics, subjects ->
+places (locality) -> Fact with offsets into the raw text.
+"""
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
+from extract.cleanup import Cleaned, clean_text
+from extract.exclusions import article_context, exclusion_reason
 from extract.fact import Fact
+from extract.metrics import classify_metric
+from extract.quantities import Quantity, quantity_pattern, quantity_from_match
 from extract.reader import read_article
+from extract.segment import ArticleSpan, split_articles, sentence_spans
+from extract.subjects import find_subject
 
-EXTRACTOR_VERSION = "0.1.0"
+# Bump when a change to rules or data can change the facts of an unchanged article: the refresh re-extracts all.
+EXTRACTOR_VERSION = "1.0.0"
+
+
+@dataclass(slots=True)
+class _Article:
+    span: ArticleSpan
+    cleaned: Cleaned          # headline + "\n" + body, cleaned; maps back to raw offsets
+    headline_end: int         # cleaned text[:headline_end] is the headline
+    body_offset: int          # where the body starts in the cleaned text
+    sentences: list[tuple[int, int]]
+    quantities: list[Quantity]
 
 
 def extract(text: str, doc: str = "", home: str = "", headline: str = "") -> list[Fact]:
-    """The facts of one raw article or page text, in document order. Offsets index `text`."""
-    return []
+    """The facts of one raw article or page, in document order; `start`/`end` index `text`.
+
+    `home`: the source's home place ("江苏省徐州市"), the last fallback for locality.
+    `headline`: given when the headline is not part of `text` (a feed record's title); `text` is then one article.
+    """
+    if headline:
+        spans = [ArticleSpan(headline, None, (0, len(text)), ())]
+    else:
+        spans = split_articles(text)
+    articles = [_read_article(text, span, headline) for span in spans]
+    from extract import places  # TEMPORARY until the resolver lands: imported here so that extract() works without it
+
+    views = [
+        places.ArticleView(
+            text=a.cleaned.text,
+            headline_end=a.headline_end,
+            parents=a.span.parents,
+            sentences=tuple(a.sentences),
+            mentions=tuple((q.start, q.end, _sentence_index(a.sentences, q.start)) for q in a.quantities),
+        )
+        for a in articles
+    ]
+    localities = places.resolve_localities(views, home=home)
+    facts: list[Fact] = []
+    for a, locs in zip(articles, localities):
+        for q, loc in zip(a.quantities, locs):
+            facts.append(_fact(text, doc, a, q, loc))
+    facts.sort(key=lambda f: (f.start, f.end))
+    return facts
 
 
 def extract_file(path: str | os.PathLike, home: str = "") -> list[Fact]:
     p = Path(path)
     return extract(read_article(p), doc=p.stem, home=home)
+
+
+def _read_article(raw: str, span: ArticleSpan, external_headline: str) -> _Article:
+    if span.headline_span is not None:
+        hs, he = span.headline_span
+        head = clean_text(raw[hs:he], base=hs, join_lines=False)
+    else:
+        head = Cleaned(external_headline, (0,), (-1,))  # an external headline has no raw offsets
+    bs, be = span.body_span
+    body = clean_text(raw[bs:be], base=bs)
+    cleaned = _concat(head, body)
+    text = cleaned.text
+    body_offset = len(head.text) + 1
+    quantities = _find_facts(text, start_at=0 if span.headline_span is not None else body_offset)
+    return _Article(span, cleaned, len(head.text), body_offset, sentence_spans(text), quantities)
+
+
+def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
+    """headline + "\\n" + body as one Cleaned, keeping both maps (the joining newline maps to the body start)."""
+    shift = len(head.text) + 1
+    clean_starts = head.clean_starts + (len(head.text),) + tuple(c + shift for c in body.clean_starts)
+    raw_starts = head.raw_starts + (body.raw_starts[0],) + body.raw_starts
+    return Cleaned(head.text + "\n" + body.text, clean_starts, raw_starts)
+
+
+def _find_facts(text: str, start_at: int) -> list[Quantity]:
+    ctx = None
+    out = []
+    for m in quantity_pattern().finditer(text, start_at):
+        q = quantity_from_match(m, text)
+        if q is None:
+            continue
+        if ctx is None:  # built only for articles that have a candidate at all
+            ctx = article_context(text)
+        if exclusion_reason(q, text, ctx) is None:
+            out.append(q)
+    return out
+
+
+def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    k = bisect_right([s for s, _ in sentences], pos) - 1
+    return max(k, 0)
+
+
+def _fact(raw: str, doc: str, a: _Article, q: Quantity, loc) -> Fact:
+    start, end = a.cleaned.raw_span(q.start, q.end)
+    si = _sentence_index(a.sentences, q.start)
+    if a.sentences:
+        ss, se = a.sentences[si]
+        rs, re_ = a.cleaned.raw_span(ss, se)
+        sentence = raw[rs:re_].strip() if rs >= 0 else a.cleaned.text[ss:se].strip()
+    else:
+        sentence = ""
+    text = a.cleaned.text
+    return Fact(
+        doc=doc,
+        text=raw[start:end],
+        start=start,
+        end=end,
+        value=q.value,
+        value_high=q.value_high,
+        unit=q.unit,
+        qualifier=q.qualifier,
+        metric=classify_metric(q, text),
+        subject=find_subject(q, text),
+        province=loc.province,
+        city=loc.city,
+        district=loc.district,
+        place=loc.place,
+        sentence=sentence,
+        headline=a.span.headline,
+    )

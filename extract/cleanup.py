@@ -1,0 +1,100 @@
+"""Clean-up that keeps offsets: the text the rules read, and a map from each of its characters back to the raw file.
+
+- Full-width digits, Latin letters, `％`, `．`, `＋`, `－`, `～`, `／` become their ASCII forms, one character for one,
+  so that `１２０名` and `３５％` are read like `120名` and `35%`. Chinese punctuation (`，`, `：`, `；`) is kept: it
+  separates clauses.
+- Non-breaking and ideographic spaces become plain spaces.
+- Whitespace that a scanner or a layout tool put inside a sentence (`产业\\n\\n工人近10万人`, `10 万吨`, `白甸镇： 178条`)
+  is removed, so that no match stops there. A line break after sentence-final punctuation, or before a heading, is
+  a real boundary and stays.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％．＋－～／"}
+_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("Ａ"), ord("Ｚ") + 1))})
+_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("ａ"), ord("ｚ") + 1))})
+_FULLWIDTH.update({0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: None, 0xFEFF: None})
+_FULLWIDTH = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FULLWIDTH.items()}
+
+# Whitespace to drop: a run holding a line break between two characters of one sentence (the left one not
+# sentence-final), or a run of spaces next to a Chinese character or between a digit and what scales or counts it.
+_INNER_SPACE = regex.compile(
+    r"""
+    (?<=[^\s。！？!?；;：:」』”）)\]#])   # left: not sentence-final, not a closing mark
+    (?<!^[ \t]*\#[^\n]*)                 # and not the end of a heading line
+    [ \t]*\r?\n[\s]*                      # a line break, with the blank lines and indentation around it
+    (?=[\p{Han}\d“（(《])                 # right: the sentence goes on (not a heading '#', not a list mark '-')
+  | (?<=[\p{Han}，、：；。“”])[ \t]+(?=[\p{Han}\d“”])
+  | (?<=\d)[ \t]+(?=[\p{Han}%])
+    """,
+    regex.VERBOSE | regex.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """`text` is what the rules read; `raw_offset(i)` is where its character i came from in the raw text."""
+
+    text: str
+    clean_starts: tuple[int, ...]   # start in `text` of each kept piece
+    raw_starts: tuple[int, ...]     # start in the raw text of the same piece
+
+    def raw_offset(self, i: int) -> int:
+        k = bisect_right(self.clean_starts, i) - 1
+        return self.raw_starts[k] + (i - self.clean_starts[k])
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) of clean [start, end): the end maps from its last character, so that a removed line
+        break right after a mention is not pulled into it."""
+        return self.raw_offset(start), self.raw_offset(end - 1) + 1
+
+
+def clean_text(raw: str, base: int = 0, join_lines: bool = True) -> Cleaned:
+    """Clean `raw` (a piece of the raw file that starts at `base`). `join_lines=False` keeps every line break
+    (for a headline, which must not run into the body)."""
+    text = raw.translate(_FULLWIDTH)
+    if len(text) != len(raw):  # zero-width characters were dropped: fall back to an explicit map
+        return _clean_with_drops(raw, base, join_lines)
+    pieces: list[str] = []
+    clean_starts = [0]
+    raw_starts = [base]
+    pos = 0
+    out_len = 0
+    for m in _INNER_SPACE.finditer(text):
+        if not join_lines and "\n" in m.group():
+            continue
+        pieces.append(text[pos:m.start()])
+        out_len += m.start() - pos
+        pos = m.end()
+        clean_starts.append(out_len)
+        raw_starts.append(base + pos)
+    pieces.append(text[pos:])
+    return Cleaned("".join(pieces), tuple(clean_starts), tuple(raw_starts))
+
+
+def _clean_with_drops(raw: str, base: int, join_lines: bool) -> Cleaned:
+    # Rare path: zero-width spaces or BOMs inside the text. Remove them piece by piece, then clean as usual.
+    kept = [(i, ch) for i, ch in enumerate(raw) if _FULLWIDTH.get(ord(ch), ch) is not None]
+    if not kept:
+        return Cleaned("", (0,), (base,))
+    inner = clean_text("".join(ch for _, ch in kept), 0, join_lines)
+    raw_index = [i for i, _ in kept]
+    clean_starts: list[int] = []
+    raw_starts: list[int] = []
+    for k, cs in enumerate(inner.clean_starts):
+        ce = inner.clean_starts[k + 1] if k + 1 < len(inner.clean_starts) else len(inner.text)
+        rs = inner.raw_starts[k]
+        run_start = cs
+        for j in range(cs, ce):  # split each piece where the raw indices jump
+            r = raw_index[rs + (j - cs)]
+            if j == run_start or r != raw_index[rs + (j - cs) - 1] + 1:
+                clean_starts.append(j)
+                raw_starts.append(base + r)
+    if not clean_starts:
+        clean_starts, raw_starts = [0], [base]
+    return Cleaned(inner.text, tuple(clean_starts), tuple(raw_starts))

@@ -1,0 +1,148 @@
+"""Saying no: which quantities are not facts (FACTS.md "What is not a fact").
+
+The word lists and patterns are in data/exclusions.toml; this module applies them, plus three rules that are about
+grammar rather than words:
+- an article-like Chinese `一` (一名代表, 一个联盟) is not a count, unless it is postposed (含教学点一处，);
+- a threshold that defines a group (300万元以上的项目, 超过8万元的村, 1万到2万台次的国省道) is not a quantity;
+- a number inside a title in book-title marks (《黄集：千亩包菜急待出售》) is a title's, not the article's.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from extract.language import alternation, load
+from extract.quantities import Quantity
+
+_CLAUSE_END = regex.compile(r"[，,。！？!?；;\n]")
+_TITLE = regex.compile(r"《[^《》\n]{0,60}》")
+_ARTICLE_UNITS_KINDS = {"other", "people", "households", "vessels", "containers"}
+# After a threshold the sentence names the group it defines: 的 + noun, or a noun straight away.
+_THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于", "不少于", "不低于", "低于", "少于", "不足", "不到", "小于"}
+_THRESHOLD_WORDS_AFTER = {"以上", "及以上", "以下", "及以下", "以内"}
+_POSTPOSED_END = "，,。；;、）)！？!?\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: str
+    reason: str
+    words: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    not_after: str = ""
+    pattern: regex.Pattern | None = None
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    out = []
+    for entry in load("exclusions.toml")["rule"]:
+        pattern = regex.compile(entry["pattern"], regex.VERBOSE) if "pattern" in entry else None
+        out.append(Rule(entry["id"], entry["kind"], entry["reason"], tuple(entry.get("words", ())),
+                        tuple(entry.get("units", ())), "".join(entry.get("not_after", ())), pattern))
+    return tuple(out)
+
+
+@cache
+def _compiled():
+    by_kind: dict[str, list[Rule]] = {}
+    for r in rules():
+        by_kind.setdefault(r.kind, []).append(r)
+    before = [(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])]
+    after = [(r, regex.compile(alternation(r.words))) for r in by_kind.get("after", [])]
+    clause_after = [(r, r.words) for r in by_kind.get("clause_after", [])]
+    inside_words = [w for r in by_kind.get("inside", []) for w in r.words]
+    inside = regex.compile(alternation(inside_words)) if inside_words else None
+    patterns = by_kind.get("pattern", [])
+    return before, after, clause_after, inside, patterns
+
+
+@dataclass(slots=True)
+class ArticleContext:
+    """Spans of an article's text that no fact may overlap: fixed expressions, slogans, titles."""
+
+    starts: list[int]
+    ends: list[int]
+    ids: list[str]
+
+    def covering(self, start: int, end: int) -> str | None:
+        k = bisect_right(self.starts, end - 1) - 1
+        while k >= 0:
+            if self.ends[k] > start:
+                return self.ids[k]
+            if self.starts[k] < start - 64:  # spans are short; stop looking far back
+                break
+            k -= 1
+        return None
+
+
+def article_context(text: str) -> ArticleContext:
+    _b, _a, _c, inside, patterns = _compiled()
+    spans = []
+    if inside is not None:
+        spans += [(m.start(), m.end(), "fixed-expression") for m in inside.finditer(text)]
+    for r in patterns:
+        if r.id == "numbered-slogan":
+            spans += [(m.start(), m.end(), r.id) for m in r.pattern.finditer(text)]
+    spans += [(m.start(), m.end(), "title") for m in _TITLE.finditer(text)]
+    spans.sort()
+    return ArticleContext([s for s, _, _ in spans], [e for _, e, _ in spans], [i for _, _, i in spans])
+
+
+def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
+    """The id of the rule that says `q` is not a fact, or None when it is one."""
+    before, after, clause_after, _inside, patterns = _compiled()
+    head = text[max(0, q.start - 4):q.start]
+    for rule, pat in before:
+        m = pat.search(head)
+        if m and (not rule.units or q.unit in rule.units):
+            if rule.not_after and m.start() > 0 and head[m.start() - 1] in rule.not_after:
+                continue
+            return rule.id
+    for rule, pat in after:
+        if pat.match(text, q.end) or pat.match(text, q.unit_end):
+            return rule.id
+    clause_end_m = _CLAUSE_END.search(text, q.end)
+    clause_end = clause_end_m.start() if clause_end_m else len(text)
+    for rule, words in clause_after:
+        tail = text[q.end:clause_end]
+        if any(w in tail for w in words):
+            return rule.id
+    for rule in patterns:
+        if rule.id != "numbered-slogan" and q.chinese and rule.pattern.match(text, q.num_start):
+            return rule.id
+    covered = ctx.covering(q.start, q.end)
+    if covered:
+        return covered
+    if _is_article_one(q, text):
+        return "article-one"
+    if _is_threshold(q, text):
+        return "threshold"
+    return None
+
+
+def _is_article_one(q: Quantity, text: str) -> bool:
+    if q.numeral != "一" or q.kind not in _ARTICLE_UNITS_KINDS or q.start != q.num_start:
+        return False
+    prev = text[q.start - 1] if q.start > 0 else ""
+    nxt = text[q.end] if q.end < len(text) else "\n"
+    postposed = bool(prev) and regex.match(r"\p{Han}", prev) is not None and nxt in _POSTPOSED_END
+    return not postposed
+
+
+def _is_threshold(q: Quantity, text: str) -> bool:
+    if q.unit == "%":
+        return False
+    nxt = text[q.end:q.end + 1]
+    words_before = text[q.start:q.num_start] in _THRESHOLD_WORDS_BEFORE
+    tail = text[q.unit_end:q.end]
+    words_after = tail in _THRESHOLD_WORDS_AFTER
+    if nxt == "的" and (words_before or words_after or q.qualifier == "range"):
+        return True
+    if words_after and nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是为了，":
+        return True  # 10亿元及以上基础设施项目
+    return False

@@ -1,0 +1,65 @@
+"""Loading the language data files in extract/data/ (units, qualifiers, exclusions, metrics), checked and cached.
+
+Each file documents its own schema at the top; `ALLOWED_KEYS` here is what the loader accepts, so a typo in a key
+fails loudly instead of being ignored.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+from extract.errors import ExtractError
+
+
+class LanguageDataError(ExtractError):
+    """A data file in extract/data/ breaks its schema."""
+
+
+ALLOWED_KEYS = {
+    ("units.toml", "unit"): {"words", "unit", "kind", "examples", "not", "needs_multiplier"},
+    ("units.toml", "noun"): {"words", "unit", "kind", "examples", "not", "arabic_only"},
+    ("units.toml", "rate"): {"words", "per", "position", "examples", "not"},
+    ("qualifiers.toml", "qualifier"): {"name", "position", "words", "not_after", "examples", "not"},
+    ("exclusions.toml", "rule"): {"id", "kind", "words", "pattern", "reason", "examples", "units", "not_after"},
+    ("metrics.toml", "rule"): {"metric", "kinds", "units", "keywords", "examples", "not", "priority"},
+    ("metrics.toml", "default"): {"kind", "metric"},
+    ("subjects.toml", "subject"): {"stop_after", "verbs_before", "lead_words", "max_after", "max_before", "examples"},
+}
+REQUIRED_KEYS = {
+    ("units.toml", "unit"): {"words", "unit", "kind", "examples"},
+    ("units.toml", "noun"): {"words", "unit", "kind", "examples"},
+    ("units.toml", "rate"): {"words", "per", "position", "examples"},
+    ("qualifiers.toml", "qualifier"): {"name", "position", "words", "examples"},
+    ("exclusions.toml", "rule"): {"id", "kind", "reason", "examples"},
+    ("metrics.toml", "rule"): {"metric", "examples"},
+    ("metrics.toml", "default"): {"kind", "metric"},
+    ("subjects.toml", "subject"): {"stop_after", "verbs_before", "lead_words", "max_after", "max_before", "examples"},
+}
+
+
+@cache
+def load(name: str) -> dict:
+    """The parsed data file `name`, after its entries are checked against ALLOWED_KEYS and REQUIRED_KEYS."""
+    with resources.files("extract.data").joinpath(name).open("rb") as f:
+        data = tomllib.load(f)
+    for table, entries in data.items():
+        key = (name, table)
+        if isinstance(entries, dict):
+            entries = [entries]
+        if key not in ALLOWED_KEYS:
+            raise LanguageDataError(f"{name}: unknown table [[{table}]]")
+        for i, entry in enumerate(entries):
+            extra = set(entry) - ALLOWED_KEYS[key]
+            missing = REQUIRED_KEYS[key] - set(entry)
+            if extra or missing:
+                raise LanguageDataError(f"{name} [[{table}]] #{i + 1}: unknown keys {sorted(extra)}, missing {sorted(missing)}")
+    return data
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first, so that 人次 wins over 人 and 平方公里 over 公里."""
+    import regex
+
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")"

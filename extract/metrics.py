@@ -1,0 +1,80 @@
+"""Metrics: what a quantity measures (FACTS.md "Metrics"), from its unit kind and keywords near it.
+
+The data is metrics.toml: a default metric per unit kind, and keyword rules for the kinds where words decide
+(吨 is throughput at a port and output at a factory; 头 is output in a pen and throughput on a ferry).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from extract.language import alternation, load
+from extract.quantities import Quantity
+
+_CLAUSE_START = regex.compile(r"[，,。！？!?；;\n]")
+LOOK_BEHIND = 24   # characters of the clause before the mention that keywords are looked for in
+LOOK_AHEAD = 8     # and after it (鱼苗500多万尾 has its noun before, 发送大柜1395箱 too; 2000台设备 after)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRule:
+    metric: str
+    kinds: frozenset[str]
+    units: frozenset[str]
+    keywords: regex.Pattern | None
+    priority: int
+
+
+@cache
+def _rules():
+    data = load("metrics.toml")
+    defaults = {d["kind"]: d["metric"] for d in data["default"]}
+    rules = []
+    for r in data["rule"]:
+        kw = regex.compile(alternation(r["keywords"])) if r.get("keywords") else None
+        rules.append(MetricRule(r["metric"], frozenset(r.get("kinds", ())), frozenset(r.get("units", ())), kw,
+                                r.get("priority", 0)))
+    return defaults, tuple(rules)
+
+
+def classify_metric(q: Quantity, text: str) -> str:
+    """The metric of quantity `q` in cleaned `text`."""
+    defaults, rules = _rules()
+    if q.unit == "%":
+        return "percent"
+    lo = max(0, q.start - LOOK_BEHIND)
+    before = text[lo:q.start]
+    cut = None
+    for m in _CLAUSE_START.finditer(before):
+        cut = m.end()
+    if cut is not None:
+        before = before[cut:]
+        lo += cut
+    after_end = min(len(text), q.end + LOOK_AHEAD)
+    stop = _CLAUSE_START.search(text, q.end, after_end)
+    after = text[q.end:stop.start() if stop else after_end]
+    base_unit = q.unit.split("/")[0]
+    best: tuple[int, int, str] | None = None  # (distance, -priority, metric)
+    for rule in rules:
+        applies = (rule.units and base_unit in rule.units) or (rule.kinds and q.kind in rule.kinds)
+        if not applies:
+            continue
+        if rule.keywords is None:
+            return rule.metric  # a unit rule without keywords decides alone (倍 -> percent)
+        for m in rule.keywords.finditer(before):
+            d = len(before) - m.end()
+            cand = (d, -rule.priority, rule.metric)
+            if best is None or cand < best:
+                best = cand
+        m = rule.keywords.search(after)
+        if m:
+            cand = (m.start() + 2, -rule.priority, rule.metric)  # a noun after weighs a little less than one before
+            if best is None or cand < best:
+                best = cand
+    if best is not None:
+        return best[2]
+    if "/" in q.unit and q.kind == "money":
+        return "funds"
+    return defaults.get(q.kind, "count")

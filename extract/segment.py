@@ -1,0 +1,81 @@
+"""Splitting a file into articles, and an article into sentences.
+
+A file may be a whole newspaper page: every `#`/`##`/`###` heading starts an article (headings that follow each
+other with only blank lines between, such as a kicker above a title, make one headline). A plain text file has its
+headline on the first line when that line is short and does not end a sentence. A leading `+++` TOML front-matter
+block is metadata, not text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+_HEADING = regex.compile(r"^[ \t]*(#{1,6})[ \t]*(.*?)[ \t#]*$", regex.MULTILINE)
+_FRONT_MATTER = regex.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n.*?^\+\+\+[ \t]*$\r?\n?", regex.MULTILINE | regex.DOTALL)
+_FIRST_LINE = regex.compile(r"[ \t]*(\S[^\n]*?)[ \t]*(?:\r?\n|$)")
+_SENTENCE = regex.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*)?|[。！？!?；;]+")
+MAX_PLAIN_HEADLINE = 64
+_SENTENCE_END = "。！？!?；;…"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSpan:
+    """An article's place in the raw file. `headline` is its text with heading marks removed."""
+
+    headline: str
+    headline_span: tuple[int, int] | None   # raw span of the headline line(s), None when there is none
+    body_span: tuple[int, int]              # raw span of the body
+    parents: tuple[str, ...]                # headings above it on the page, outermost first
+
+
+def front_matter_end(raw: str) -> int:
+    """Offset where the text starts after a `+++` front-matter block (0 when there is none)."""
+    m = _FRONT_MATTER.match(raw)
+    return m.end() if m else 0
+
+
+def split_articles(raw: str) -> list[ArticleSpan]:
+    start = front_matter_end(raw)
+    headings = [m for m in _HEADING.finditer(raw, start) if m.group(2)]
+    if not headings:
+        return [_plain_article(raw, start)]
+    articles: list[ArticleSpan] = []
+    lead = raw[start:headings[0].start()]
+    if lead.strip():
+        articles.append(ArticleSpan("", None, (start, headings[0].start()), ()))
+    stack: list[tuple[int, str]] = []
+    i = 0
+    while i < len(headings):
+        # merge headings separated only by blank lines into one headline
+        j = i
+        while j + 1 < len(headings) and not raw[headings[j].end():headings[j + 1].start()].strip():
+            j += 1
+        group = headings[i:j + 1]
+        level = min(len(m.group(1)) for m in group)
+        text = " ".join(m.group(2).strip() for m in group)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parents = tuple(t for _, t in stack)
+        body_end = headings[j + 1].start() if j + 1 < len(headings) else len(raw)
+        articles.append(ArticleSpan(text, (group[0].start(), group[-1].end()), (group[-1].end(), body_end), parents))
+        stack.append((level, text))
+        i = j + 1
+    return articles
+
+
+def _plain_article(raw: str, start: int) -> ArticleSpan:
+    m = _FIRST_LINE.match(raw, start)
+    while m and not m.group(1) and m.end() < len(raw):  # skip leading blank lines
+        m = _FIRST_LINE.match(raw, m.end())
+    if m and m.group(1):
+        line = m.group(1)
+        rest = raw[m.end():]
+        if len(line) <= MAX_PLAIN_HEADLINE and line[-1] not in _SENTENCE_END and rest.strip():
+            return ArticleSpan(line, (m.start(1), m.end(1)), (m.end(), len(raw)), ())
+    return ArticleSpan("", None, (start, len(raw)), ())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of cleaned text: ended by 。！？；, or by a line break (a paragraph, a heading, a caption)."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if text[m.start():m.end()].strip()]

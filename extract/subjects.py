@@ -1,0 +1,59 @@
+"""Subjects: the noun phrase being counted or measured, as written (FACTS.md `subject`).
+
+The phrase right after the mention when there is one (120余名 党员), else the end of the clause before it with
+verbs and clause openers stripped (设计年吞吐量 达 1400万吨). Words are in data/subjects.toml.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from extract.language import alternation, load
+from extract.quantities import Quantity
+
+_CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n“”\"（）()《》【】\s]")
+
+
+@cache
+def _tables():
+    d = load("subjects.toml")["subject"]
+    stop_after = regex.compile(alternation(d["stop_after"]))
+    verbs = regex.compile(alternation(d["verbs_before"]) + r"\Z")
+    lead = regex.compile(r"\A" + alternation(d["lead_words"]))
+    return stop_after, verbs, lead, d["max_after"], d["max_before"]
+
+
+def find_subject(q: Quantity, text: str) -> str:
+    stop_after, verbs, lead, max_after, max_before = _tables()
+    if q.noun_unit:
+        return text[q.num_start:q.unit_end].lstrip("0123456789.,余多来几数上十百千万亿零〇一二两三四五六七八九")
+    end = q.end
+    limit = min(len(text), end + max_after)
+    brk = _CLAUSE_BREAK.search(text, end, limit)
+    after = text[end:brk.start() if brk else limit]
+    cut = 0
+    while cut < len(after):
+        m = stop_after.match(after, cut)
+        if m:
+            break
+        cut += 1
+    after = after[:cut]
+    if len(after) >= 2 and regex.fullmatch(r"\p{Han}+", after):
+        return after
+    lo = max(0, q.start - max_before)
+    before = text[lo:q.start]
+    last = None
+    for m in _CLAUSE_BREAK.finditer(before):
+        last = m.end()
+    if last is not None:
+        before = before[last:]
+    for _ in range(3):  # 累计完成 / 已达: strip verbs from the end, a few times
+        m = verbs.search(before)
+        if not m or m.start() == 0:
+            break
+        before = before[:m.start()]
+    m = lead.match(before)
+    if m and m.end() < len(before):
+        before = before[m.end():]
+    return before.strip() or after
