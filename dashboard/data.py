@@ -48,6 +48,9 @@ METRIC_LABELS: dict[str, str] = LABELS["metrics"]
 QUALIFIER_LABELS: dict[str, str] = {q: entry["label"] for q, entry in LABELS["qualifiers"].items()}
 LEVEL_LABELS: dict[str, str] = {k: v for k, v in LABELS["levels"].items() if k in LEVELS}
 COLUMN_LABELS: dict[str, str] = LABELS["columns"]
+# Streamlit writes a bound widget's *label* into the URL (its format_func), so URLs carry these labels.
+METRIC_BY_LABEL = {label: metric for metric, label in METRIC_LABELS.items()}
+QUALIFIER_BY_LABEL = {label: qualifier for qualifier, label in QUALIFIER_LABELS.items()}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -139,14 +142,19 @@ class FilterState:
         return self == FilterState()
 
     def to_query_params(self) -> dict[str, str | list[str]]:
-        """The filters as URL query parameters: only those set; lists as repeated parameters."""
+        """The filters as URL query parameters, as the page's widgets write them: only those set, lists as
+        repeated parameters, metrics and qualifiers by their Chinese labels (`metric=资金`)."""
         params: dict[str, str | list[str]] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if value in (None, "", ()):
                 continue
             key = QUERY_KEYS[f.name]
-            if isinstance(value, tuple):
+            if f.name == "metric":
+                params[key] = METRIC_LABELS[value]
+            elif f.name == "qualifiers":
+                params[key] = [QUALIFIER_LABELS[q] for q in value]
+            elif isinstance(value, tuple):
                 params[key] = list(value)
             elif isinstance(value, date):
                 params[key] = value.isoformat()
@@ -158,8 +166,9 @@ class FilterState:
 
     @classmethod
     def from_query_params(cls, params: Mapping[str, str | list[str]]) -> FilterState:
-        """The filters named by URL query parameters (unknown parameters are someone else's and are ignored).
-        Raises BadArgument for a value that cannot be read (a date or number that is not one)."""
+        """The filters named by URL query parameters (unknown parameters are someone else's and are ignored);
+        metrics and qualifiers by label or by id. Raises BadArgument for a value that cannot be read (a date or
+        number that is not one, an unknown metric or qualifier)."""
         values: dict[str, object] = {}
         for name, key in QUERY_KEYS.items():
             if key not in params:
@@ -169,7 +178,11 @@ class FilterState:
             items = [item.strip() for item in items if item.strip()]
             if not items:
                 continue
-            if name in ("qualifiers", "sources"):
+            if name == "qualifiers":
+                values[name] = tuple(dict.fromkeys(QUALIFIER_BY_LABEL.get(item, item) for item in items))
+            elif name == "metric":
+                values[name] = METRIC_BY_LABEL.get(items[-1], items[-1])
+            elif name == "sources":
                 values[name] = tuple(dict.fromkeys(items))
             elif name in ("value_min", "value_max"):
                 try:
@@ -571,16 +584,21 @@ class SourceMissing(FileNotFoundError):
     """The article a fact came from is no longer where the store says it was."""
 
 
-def read_source_text(path: str) -> str:
-    """The raw text that a fact's offsets index: the article file, or for a feed (`feed.jsonl#<id>`) the text of
-    the record with that id. Raises SourceMissing when the file or record is gone, UnreadableInput when the file
-    cannot be read as text."""
+FEED_SUFFIX = ".jsonl"
+
+
+def read_source_text(path: str, doc: str = "") -> str:
+    """The raw text that a fact's offsets index: the article file, or for a JSON Lines feed the `text` of the
+    record whose id is the fact's `doc` (the store keeps the feed's path as the article path; `feed.jsonl#<id>`
+    is read too). Raises SourceMissing when the file or record is gone, UnreadableInput when the file cannot be
+    read as text."""
     file_part, _, record_id = str(path).partition("#")
     file_path = Path(file_part)
     if not file_path.is_file():
         raise SourceMissing(f"{file_path} no longer exists")
-    if not record_id:
+    if file_path.suffix.lower() != FEED_SUFFIX:
         return read_article(file_path)
+    record_id = record_id or doc
     with file_path.open(encoding="utf-8-sig") as feed:
         for line in feed:
             if record_id not in line:
@@ -589,7 +607,7 @@ def read_source_text(path: str) -> str:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if str(record.get("id")) == record_id:
+            if isinstance(record, dict) and str(record.get("id")) == record_id:
                 return str(record.get("text", ""))
     raise SourceMissing(f"{file_path} has no record with id {record_id}")
 

@@ -135,6 +135,7 @@ BAD_CALLS = [
     BadCallCase("empty-value-range", lambda: d.FilterState(value_min=5, value_max=1)),
     BadCallCase("empty-date-range", lambda: d.FilterState(date_from=date(2024, 2, 1), date_to=date(2024, 1, 1))),
     BadCallCase("bad-number-param", lambda: d.FilterState.from_query_params({"vmin": "lots"})),
+    BadCallCase("unknown-metric-param", lambda: d.FilterState.from_query_params({"metric": "钱"})),
     BadCallCase("bad-date-param", lambda: d.FilterState.from_query_params({"from": "2024/13/01"})),
     BadCallCase("unknown-download-format", lambda: d.download_name(d.FilterState(), "xlsx")),
     BadCallCase("mark-outside-text", lambda: d.highlight_html("abc", [d.Mark(2, 9)])),
@@ -198,9 +199,9 @@ class QueryCase:
 
 QUERY_CASES = [
     QueryCase("empty", {}, d.FilterState()),
-    QueryCase("single-values", {"metric": "funds", "unit": "元", "city": "徐州市"},
+    QueryCase("single-values", {"metric": "资金", "unit": "元", "city": "徐州市"},
               d.FilterState(metric="funds", unit="元", city="徐州市")),
-    QueryCase("repeated-values", {"qualifier": ["at_least", "approx"], "source": ["徐州日报", "新华日报"]},
+    QueryCase("repeated-values", {"qualifier": ["至少（下限）", "约数"], "source": ["徐州日报", "新华日报"]},
               d.FilterState(qualifiers=("at_least", "approx"), sources=("徐州日报", "新华日报"))),
     QueryCase("numbers-and-dates", {"vmin": "10000", "vmax": "2.5", "from": "2024-01-01", "to": "2024-12-31"}
               | {"vmax": "250000.5"},
@@ -226,7 +227,8 @@ class LenientQueryCase:
 LENIENT_QUERY_CASES = [
     LenientQueryCase("foreign-parameters-ignored", {"embed": "true", "level": "district"}, d.FilterState()),
     LenientQueryCase("blank-values-are-no-filter", {"metric": "", "q": "  ", "qualifier": []}, d.FilterState()),
-    LenientQueryCase("duplicates-dropped", {"qualifier": ["approx", "approx"]}, d.FilterState(qualifiers=("approx",))),
+    LenientQueryCase("duplicates-dropped", {"qualifier": ["约数", "approx"]}, d.FilterState(qualifiers=("approx",))),
+    LenientQueryCase("metric-by-id", {"metric": "funds"}, d.FilterState(metric="funds")),
     LenientQueryCase("grouped-number", {"vmin": "1,400"}, d.FilterState(value_min=1400)),
 ]
 
@@ -479,6 +481,7 @@ class SourceCase:
     files: dict[str, bytes]
     path: str
     expect: str | type[Exception]
+    doc: str = ""
 
 
 _FEED = "\n".join(json.dumps(r, ensure_ascii=False) for r in [
@@ -487,6 +490,7 @@ SOURCE_CASES = [
     SourceCase("article-file", {"a.txt": "今年港口吞吐量完成587.07万吨。".encode()}, "a.txt", "今年港口吞吐量完成587.07万吨。"),
     SourceCase("gb18030-file", {"g.txt": "白甸镇178条河道".encode("gb18030")}, "g.txt", "白甸镇178条河道"),
     SourceCase("feed-record", {"feed.jsonl": _FEED.encode()}, "feed.jsonl#a2", "第二篇：<script>x</script>35名。"),
+    SourceCase("feed-record-by-doc", {"feed.jsonl": _FEED.encode()}, "feed.jsonl", "第一篇：投资5亿元。", doc="a1"),
     SourceCase("file-gone", {}, "gone.txt", d.SourceMissing),
     SourceCase("feed-record-gone", {"feed.jsonl": _FEED.encode()}, "feed.jsonl#zz", d.SourceMissing),
     SourceCase("binary-file", {"b.txt": b"\x00\x01\x02binary"}, "b.txt", UnreadableInput),
@@ -499,10 +503,10 @@ def test_source_text_is_read_from_disk(tmp_path: Path, case: SourceCase):
         (tmp_path / name).write_bytes(content)
     path = str(tmp_path / case.path)
     if isinstance(case.expect, str):
-        assert d.read_source_text(path) == case.expect
+        assert d.read_source_text(path, case.doc) == case.expect
     else:
         with pytest.raises(case.expect):
-            d.read_source_text(path)
+            d.read_source_text(path, case.doc)
 
 
 # ---------------------------------------------------------------------------------------------------------------
