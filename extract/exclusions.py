@@ -24,6 +24,7 @@ _ARTICLE_UNITS_KINDS = {"other", "people", "households", "vessels", "containers"
 _THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于", "不少于", "不低于", "低于", "少于", "不足", "不到", "小于"}
 _THRESHOLD_WORDS_AFTER = {"以上", "及以上", "以下", "及以下", "以内"}
 _POSTPOSED_END = "，,。；;、）)！？!?\n"
+_VERB_PARTICLES = "了过着"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Rule:
     units: tuple[str, ...] = ()
     not_after: str = ""
     pattern: regex.Pattern | None = None
+    modifiers: int = 0
+    compounds: tuple[tuple[str, str], ...] = ()
 
 
 @cache
@@ -43,7 +46,8 @@ def rules() -> tuple[Rule, ...]:
     for entry in load("exclusions.toml")["rule"]:
         pattern = regex.compile(entry["pattern"], regex.VERBOSE) if "pattern" in entry else None
         out.append(Rule(entry["id"], entry["kind"], entry["reason"], tuple(entry.get("words", ())),
-                        tuple(entry.get("units", ())), "".join(entry.get("not_after", ())), pattern))
+                        tuple(entry.get("units", ())), "".join(entry.get("not_after", ())), pattern,
+                        entry.get("modifiers", 0), tuple(entry.get("compounds", {}).items())))
     return tuple(out)
 
 
@@ -53,12 +57,16 @@ def _compiled():
     for r in rules():
         by_kind.setdefault(r.kind, []).append(r)
     before = [(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])]
-    after = [(r, regex.compile(alternation(r.words))) for r in by_kind.get("after", [])]
+    after = [(r, regex.compile(rf"\p{{Han}}{{0,{r.modifiers}}}?" + alternation(r.words) if r.modifiers
+                               else alternation(r.words))) for r in by_kind.get("after", [])]
     clause_after = [(r, r.words) for r in by_kind.get("clause_after", [])]
     inside_words = [w for r in by_kind.get("inside", []) for w in r.words]
     inside = regex.compile(alternation(inside_words)) if inside_words else None
-    patterns = by_kind.get("pattern", [])
-    return before, after, clause_after, inside, patterns
+    patterns = by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", [])
+    after += [(r, r.pattern) for r in by_kind.get("after_pattern", [])]
+    compounds = {unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds}
+    bare = by_kind.get("bare", [])
+    return before, after, clause_after, inside, patterns, compounds, bare
 
 
 @dataclass(slots=True)
@@ -81,12 +89,12 @@ class ArticleContext:
 
 
 def article_context(text: str) -> ArticleContext:
-    _b, _a, _c, inside, patterns = _compiled()
+    _b, _a, _c, inside, patterns, _co, _bare = _compiled()
     spans = []
     if inside is not None:
         spans += [(m.start(), m.end(), "fixed-expression") for m in inside.finditer(text)]
     for r in patterns:
-        if r.id == "numbered-slogan":
+        if r.id == "numbered-slogan" or r.kind in ("frame", "span"):
             spans += [(m.start(), m.end(), r.id) for m in r.pattern.finditer(text)]
     spans += [(m.start(), m.end(), "title") for m in _TITLE.finditer(text)]
     spans.sort()
@@ -95,7 +103,14 @@ def article_context(text: str) -> ArticleContext:
 
 def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
     """The id of the rule that says `q` is not a fact, or None when it is one."""
-    before, after, clause_after, _inside, patterns = _compiled()
+    before, after, clause_after, _inside, patterns, compounds, bare = _compiled()
+    unit_word_end = q.unit_end
+    chars = compounds.get(text[unit_word_end - 1:unit_word_end])
+    if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
+        return "measure-word-in-a-word"
+    for rule in bare:
+        if _is_bare_place_value(q) and q.unit not in rule.units:
+            return rule.id
     head = text[max(0, q.start - 4):q.start]
     for rule, pat in before:
         m = pat.search(head)
@@ -104,6 +119,8 @@ def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
                 continue
             return rule.id
     for rule, pat in after:
+        if rule.units and q.unit not in rule.units:
+            continue
         if pat.match(text, q.end) or pat.match(text, q.unit_end):
             return rule.id
     clause_end_m = _CLAUSE_END.search(text, q.end)
@@ -113,7 +130,7 @@ def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
         if any(w in tail for w in words):
             return rule.id
     for rule in patterns:
-        if rule.id != "numbered-slogan" and q.chinese and rule.pattern.match(text, q.num_start):
+        if rule.kind == "pattern" and rule.id != "numbered-slogan" and q.chinese and rule.pattern.match(text, q.num_start):
             return rule.id
     covered = ctx.covering(q.start, q.end)
     if covered:
@@ -125,12 +142,20 @@ def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
     return None
 
 
+def _is_bare_place_value(q: Quantity) -> bool:
+    """百倍, 千亩, 百万: a place value with no digit before it and no qualifier (近百, 上百, 过百万 are counts)."""
+    return (q.chinese and q.numeral[:1] in "十百千万" and q.qualifier == "exact" and q.start == q.num_start
+            and all(ch in "十百千万亿" for ch in q.numeral))
+
+
 def _is_article_one(q: Quantity, text: str) -> bool:
     if q.numeral != "一" or q.kind not in _ARTICLE_UNITS_KINDS or q.start != q.num_start:
         return False
     prev = text[q.start - 1] if q.start > 0 else ""
     nxt = text[q.end] if q.end < len(text) else "\n"
-    postposed = bool(prev) and regex.match(r"\p{Han}", prev) is not None and nxt in _POSTPOSED_END
+    # Postposed after a noun (含教学点一处，) it counts; after a verb particle (品尝了一口) it is an article.
+    postposed = (bool(prev) and prev not in _VERB_PARTICLES and regex.match(r"\p{Han}", prev) is not None
+                 and nxt in _POSTPOSED_END)
     return not postposed
 
 

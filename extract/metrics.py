@@ -57,12 +57,14 @@ def classify_metric(q: Quantity, text: str) -> str:
     after = text[q.end:stop.start() if stop else after_end]
     base_unit = q.unit.split("/")[0]
     best: tuple[int, int, str] | None = None  # (distance, -priority, metric)
+    fallback = None
     for rule in rules:
         applies = (rule.units and base_unit in rule.units) or (rule.kinds and q.kind in rule.kinds)
         if not applies:
             continue
         if rule.keywords is None:
-            return rule.metric  # a unit rule without keywords decides alone (倍 -> percent)
+            fallback = fallback or rule.metric  # a unit rule without keywords decides when no keyword does
+            continue
         for m in rule.keywords.finditer(before):
             d = len(before) - m.end()
             cand = (d, -rule.priority, rule.metric)
@@ -75,6 +77,8 @@ def classify_metric(q: Quantity, text: str) -> str:
                 best = cand
     if best is not None:
         return best[2]
+    if fallback:
+        return fallback
     if "/" in q.unit and q.kind == "money":
         return "funds"
     return defaults.get(q.kind, "count")

@@ -95,18 +95,20 @@ def _parse_arabic(digits: str, tail: str, qualifier: str | None) -> Numeral:
 
 
 def _parse_chinese(body: str, qualifier: str | None) -> Numeral:
-    if body[0] in _VAGUE_PREFIX:  # 数百万 -> 百万 at least; 上万 -> 万 at least
+    if body[0] in _VAGUE_PREFIX and body[1:2] and body[1] in MULTIPLIERS:  # 数百万 -> 百万 at least; 上万 -> 万
         qualifier = "at_least"
         body = body[1:]
-        if body[:1] in CN_BIG_UNITS:
+        if body[0] in CN_BIG_UNITS:
             body = "一" + body  # 上万 -> 一万
     if "几" in body:  # 十几 -> 十, 几十 -> 十, 二十几万 -> 二十万: the lower bound, at least
         qualifier = "at_least"
         out = []
         for i, ch in enumerate(body):
             if ch == "几":
-                if i == 0:  # 几十, 几百: one of the place value; elsewhere (十几, 二十几万) 几 adds nothing
+                if i == 0 and len(body) > 1 and body[1] in MULTIPLIERS:  # 几十, 几百: one of the place value
                     out.append("一")
+                elif i == 0:
+                    raise NotANumeral(body)  # 几个, 几次: "a few", not a count
                 continue
             out.append(ch)
         body = "".join(out)

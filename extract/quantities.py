@@ -112,7 +112,8 @@ def quantity_pattern() -> regex.Pattern:
             (?:(?P<sep1>{seps})(?P<num2a>{num})(?P<unit2a>{units}))?   # 1000元至3万元
             (?:/(?P<per>{per_units}))?                                  # 1.4元/斤
           | (?P<sep>{seps})(?P<num2>{num})(?P<adj2>大)?(?P<unit2>{units})   # 3至5万元, 6-8亿元
-          | (?P<mod>(?![年月日号时分秒周天届期次岁])\p{{Han}}{{0,2}}?)(?P<noun>{noun_units})  # 142万人口, 20万农村学童
+          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])\p{{Han}}{{0,2}}?)(?P<noun>{noun_units})  # 142万人口, 20万农村学童
+          | (?P<nounit>)                                               # 公路投资145.4亿 (money implied by the clause)
         )
     )
     (?:(?P<paren>[（(][^（）()\n]{{1,8}}[）)])(?={post}))?
@@ -223,6 +224,11 @@ def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
                     scale = _scale_of(g["num2"])
                     if scale and n.value < n2.value / scale:
                         value = n.value * scale
+            elif g["nounit"] is not None:
+                implied = _implied_unit(text, start, numeral)
+                if implied is None:
+                    return None
+                unit, kind = implied
             else:  # a noun as the unit
                 info = nouns[g["noun"]]
                 has_arabic = not n.chinese
@@ -262,6 +268,29 @@ def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
         chinese=chinese,
         noun_unit=noun_unit,
     )
+
+
+@cache
+def _implied_pattern():
+    entries = load("units.toml").get("implied", [])
+    return [(regex.compile(alternation(e["words"])), e["unit"], e["kind"]) for e in entries]
+
+
+def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None:
+    """The unit a clause implies for a bare 万/亿 amount (公路投资145.4亿 -> 元), or None."""
+    if "万" not in numeral and "亿" not in numeral:
+        return None
+    lo = max(0, start - 12)
+    window = text[lo:start]
+    cut = None
+    for b in _CLAUSE_BREAK.finditer(window):
+        cut = b.end()
+    if cut is not None:
+        window = window[cut:]
+    for pattern, unit, kind in _implied_pattern():
+        if pattern.search(window):
+            return unit, kind
+    return None
 
 
 def rate_prefix_per(word: str) -> str:
