@@ -158,7 +158,7 @@ def view_ui() -> tuple[str, str, str]:
 
 def summary_ui(filtered: pd.DataFrame, total: int) -> None:
     summary = d.summarise(filtered)
-    cols = st.columns(4)
+    cols = st.columns([1, 1, 1, 3])
     cols[0].metric("文章", f"{summary.articles:,}")
     cols[1].metric("事实", f"{summary.facts:,}", help=f"全部 {total:,} 条中符合筛选的")
     cols[2].metric("地点", f"{summary.places:,}")
@@ -244,7 +244,7 @@ def table_ui(filtered: pd.DataFrame, state: d.FilterState, sort: str, style: str
     view = table_view(rows, style)
     event = st.dataframe(view, key=table_key(state, sort), on_select="rerun", selection_mode="single-row",
                          column_config={d.COLUMN_LABELS["value"]: st.column_config.NumberColumn(format="localized")},
-                         height=420)
+                         height="auto" if len(view) <= 12 else 460)
     chosen = list(event.selection.rows) if event is not None else []
     if not chosen or chosen[0] >= len(view):
         return None

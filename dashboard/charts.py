@@ -62,7 +62,7 @@ def metric_mix_chart(mix: pd.DataFrame) -> alt.Chart:
     return (alt.Chart(mix, title="指标构成（事实条数）")
             .mark_bar()
             .encode(y=alt.Y("metric_label:N", sort="-x", title="指标"),
-                    x=alt.X("facts:Q", title="事实条数", axis=alt.Axis(format=",d")),
+                    x=alt.X("facts:Q", title="事实条数", axis=alt.Axis(format=",d", tickMinStep=1)),
                     tooltip=[alt.Tooltip("metric_label:N", title="指标"), alt.Tooltip("facts:Q", title="事实条数",
                                                                                      format=",d"),
                              alt.Tooltip("units:N", title="单位")]))

@@ -199,14 +199,14 @@ class FilterState:
         return cls(**values)
 
     def describe(self) -> str:
-        """A short, file-name-friendly summary of what is filtered, e.g. `funds_元_徐州市_云龙区`; `all` if nothing."""
-        parts: list[str] = []
-        for name in ("metric", "unit", "province", "city", "district", "place"):
+        """A short, file-name-friendly summary of what is filtered, e.g. `资金_元_徐州市_云龙区`; `all` if nothing."""
+        parts: list[str] = [METRIC_LABELS[self.metric]] if self.metric else []
+        for name in ("unit", "province", "city", "district", "place"):
             value = getattr(self, name)
             if value:
                 parts.append(value)
         if self.qualifiers:
-            parts.append("+".join(self.qualifiers))
+            parts.append("+".join(QUALIFIER_LABELS[q] for q in self.qualifiers))
         if self.value_min is not None or self.value_max is not None:
             low = "" if self.value_min is None else _plain(self.value_min)
             high = "" if self.value_max is None else _plain(self.value_max)

@@ -249,10 +249,11 @@ class NameCase:
 NAME_CASES = [
     NameCase("nothing", d.FilterState(), "csv", "facts_all.csv"),
     NameCase("metric-place", d.FilterState(metric="funds", unit="元", city="徐州市", district="云龙区"), "csv",
-             "facts_funds_元_徐州市_云龙区.csv"),
+             "facts_资金_元_徐州市_云龙区.csv"),
     NameCase("dates-and-search", d.FilterState(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31),
                                                search="党员"), "jsonl", "facts_2024-01-01至2024-12-31_含党员.jsonl"),
     NameCase("unsafe-characters", d.FilterState(search='a/b:c*"d" e'), "csv", "facts_含a-b-c-d-e.csv"),
+    NameCase("qualifiers", d.FilterState(qualifiers=("approx", "at_most")), "csv", "facts_约数+至多（上限）.csv"),
     NameCase("unit-with-slash", d.FilterState(unit="元/公斤"), "csv", "facts_元-公斤.csv"),
 ]
 
