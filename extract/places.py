@@ -1,0 +1,627 @@
+"""The locality of each fact: province, city, district, place.
+
+Resolution order for a mention (FACTS.md "Locality"):
+1. places named in its clause, else elsewhere in its sentence, else in the sentences before it in the same
+   paragraph;
+2. else the place of its article: the headline, then the lead sentence;
+3. else the headings above the article on the page;
+4. else the page's or source's home: `home` when given, else the place that dominates the page.
+Ambiguous names (通州区, 鼓楼区) are settled by the other places of the article and page; when nothing settles
+them only the levels their readings share are kept. Names found by suffix (光明村, 顺堤河作业区) take their
+parents from what is around them.
+
+All names are found with two compiled patterns built from the data (gazetteer.py), once per article text.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Sequence
+
+import regex
+
+from extract import gazetteer as gz
+from extract.gazetteer import Target, UnknownPlace
+
+__all__ = ["Locality", "ArticleView", "resolve_localities", "parse_place", "UnknownPlace", "read_homes"]
+
+_CLAUSE_MARKS = "，,；;：:。！？!?"
+_LIST_JOINERS = ("、", "和", "及", "与", "、和")
+_LEAD_SENTENCES = 1
+_PARAGRAPH_LOOKBACK = 3
+_HEADLINE_WEIGHT = 3
+_HOME_WEIGHT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Locality:
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    text: str                                   # cleaned text of one article: headline + "\n" + body
+    headline_end: int                           # text[:headline_end] is the headline ("" when there is none)
+    parents: tuple[str, ...]                    # headings above this article on the same page, outermost first
+    sentences: tuple[tuple[int, int], ...]      # sentence spans in text, in order
+    mentions: tuple[tuple[int, int, int], ...]  # (start, end, sentence_index) of each fact, in text
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str                    # name | scope | zone_word | suffix
+    targets: tuple[Target, ...]  # what a name can mean; one Target for a suffix place
+    word: str = ""               # the scope level of a scope word, the surface of a zone word
+    parent: int = -1             # for a suffix place: index of the hit it hangs on, -1 when none
+
+
+@dataclass(frozen=True, slots=True)
+class _Loc:
+    """A resolved place: the deepest division `code` ("" when unknown) and a place name below it."""
+
+    code: str = ""
+    place: str = ""
+    scope: str = ""              # for a scope word: province | city | district | region
+
+    def empty(self) -> bool:
+        return not self.code and not self.place and not self.scope
+
+
+# ----------------------------------------------------------------------------------------------- patterns
+
+
+@cache
+def _surfaces() -> dict[str, tuple[str, object]]:
+    """Every surface -> (kind, payload); the one table behind the name pattern."""
+    sfx = gz.suffix_data()
+    out: dict[str, tuple[str, object]] = {}
+    for surface, targets in gz.names().items():
+        out[surface] = ("name", targets)
+    for scope in sfx.get("scope", []):
+        out[scope["word"]] = ("scope", scope["level"])
+    for zw in sfx.get("zone_word", []):
+        out.setdefault(zw["word"], ("zone_word", tuple(zw["endings"])))
+    return out
+
+
+@cache
+def _name_pattern() -> regex.Pattern:
+    # One named list: regex matches it as a trie, leftmost then longest (凤凰镇 before 凤凰).
+    return regex.compile(r"\L<names>", names=list(_surfaces()))
+
+
+@cache
+def _suffix_pattern() -> regex.Pattern:
+    return regex.compile(r"\L<suffixes>", suffixes=[s["word"] for s in gz.suffix_data()["suffix"]])
+
+
+@cache
+def _guards():
+    g = gz.guard_data()
+    person = g["person"][0]
+    return {
+        "not_after": tuple(sorted((x["word"] for x in g.get("not_after", [])), key=len, reverse=True)),
+        "origin_before": tuple(x["word"] for x in g.get("origin_before", [])),
+        "titles": tuple(person["titles"]),
+        "surnames": frozenset(person["surnames"]),
+        "speaker": [regex.compile(x["pattern"]) for x in g.get("speaker", [])],
+        "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
+        "stop": frozenset(g["stop_chars"]),
+        "needs_parent": {s["word"]: s["needs_parent"] for s in gz.suffix_data()["suffix"]},
+    }
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+# ----------------------------------------------------------------------------------------------- scanning
+
+
+def _guarded(text: str, start: int, end: int, surface: str, targets: tuple[Target, ...], prev_origin: bool) -> bool:
+    g = _guards()
+    after = text[end:end + 4]
+    if after.startswith(g["not_after"]):
+        return True
+    before = text[max(0, start - 4):start]
+    if before.endswith(g["origin_before"]) or prev_origin:
+        return True
+    is_short = all(t.name != surface for t in targets)
+    if is_short and start >= 1 and text[start - 1] in g["surnames"]:
+        if text[max(0, start - 5):start - 1].endswith(g["titles"]):
+            return True
+    tail = text[end:end + 8]
+    return any(p.match(tail) for p in g["speaker"])
+
+
+def _scan(text: str) -> list[_Hit]:
+    """Name, scope-word, zone-word and suffix-place hits of one article text, in order."""
+    surfaces = _surfaces()
+    hits: list[_Hit] = []
+    origin_end = -1
+    for m in _name_pattern().finditer(text):
+        surface = m.group()
+        kind, payload = surfaces[surface]
+        s, e = m.span()
+        if kind == "name":
+            prev_origin = origin_end >= 0 and text[origin_end:s] in _LIST_JOINERS
+            if _guarded(text, s, e, surface, payload, prev_origin):
+                if prev_origin or text[max(0, s - 4):s].endswith(_guards()["origin_before"]):
+                    origin_end = e
+                continue
+            hits.append(_Hit(s, e, "name", payload))
+        elif kind == "scope":
+            hits.append(_Hit(s, e, "scope", (), word=payload))
+        else:
+            hits.append(_Hit(s, e, "zone_word", (), word=surface))
+    return _add_suffix_places(text, hits)
+
+
+def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
+    g = _guards()
+    ends = {h.end: i for i, h in enumerate(hits) if h.kind == "name"}
+    spans = [(h.start, h.end) for h in hits]
+    found: list[_Hit] = []
+    for m in _suffix_pattern().finditer(text):
+        s, e = m.span()
+        if any(hs < e and s < he for hs, he in spans):
+            continue   # inside a known name (苏州工业园区, 白甸镇)
+        j = s
+        while j > 0 and s - j < 8 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
+            j -= 1
+        parent = ends.get(j, -1)
+        if parent < 0:
+            for lead in g["leading"]:
+                while text.startswith(lead, j) and s - j > len(lead):
+                    j += len(lead)
+        if g["needs_parent"][m.group()] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
+            continue
+        name = text[j:e]
+        if parent >= 0 and s == j:
+            name = text[hits[parent].start:e]   # 海沧保税港区: the parent's name is part of the place's name
+        elif s - j < 2:
+            continue
+        found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent))
+    if not found:
+        return hits
+    return sorted(hits + found, key=lambda h: (h.start, h.end))
+
+
+# ----------------------------------------------------------------------------------------------- page context
+
+
+class _Context:
+    """Counts of the divisions named on a page and in each article; settles ambiguous names."""
+
+    def __init__(self, page: Counter, article: Counter, home_codes: tuple[str, ...]):
+        self.page = page
+        self.article = article
+        self.home = home_codes
+
+    def support(self, code: str, exclude_self: bool = False) -> float:
+        codes = gz.chain(code).codes
+        if exclude_self:
+            codes = codes[:-1]
+        return sum(2 * self.article[c] + self.page[c] + (_HOME_WEIGHT if c in self.home else 0) for c in codes)
+
+    def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
+        """The one reading of a name that the context supports, else what all readings share."""
+        if len(targets) == 1 and not targets[0].weak:
+            return _target_loc(targets[0])
+        scored = []
+        for t in targets:
+            if not t.code:
+                continue
+            bonus = 100 if any(c in near for c in gz.chain(t.code).codes[:-1]) else 0
+            s = bonus + self.support(t.code, exclude_self=True)
+            if t.weak and s <= 0:
+                continue   # a short county name counts only when its parent is in context
+            scored.append((s, t))
+        if not scored:
+            return _Loc()
+        scored.sort(key=lambda x: -x[0])
+        if len(scored) == 1 or scored[0][0] > scored[1][0]:
+            return _target_loc(scored[0][1])
+        top = [t for s, t in scored if s == scored[0][0]]
+        provinces = [t for t in top if t.level == "province"]
+        if len(provinces) == 1:   # 海南: the province is the reading a reader takes first
+            return _target_loc(provinces[0])
+        return _common([_target_loc(t) for t in top])
+
+
+def _target_loc(t: Target) -> _Loc:
+    if t.level in ("town", "place"):
+        return _Loc(t.code, t.name)
+    return _Loc(t.code, "")
+
+
+def _named_code(t: Target) -> str:
+    return t.code
+
+
+def _common(locs: list[_Loc]) -> _Loc:
+    """The deepest division all `locs` lie in; place only when all name the same place."""
+    locs = [x for x in locs if not x.empty()]
+    if not locs:
+        return _Loc()
+    places = {x.place for x in locs}
+    codes = [gz.chain(x.code).codes if x.code else () for x in locs]
+    shared: tuple[str, ...] = codes[0]
+    for c in codes[1:]:
+        n = 0
+        while n < min(len(shared), len(c)) and shared[n] == c[n]:
+            n += 1
+        shared = shared[:n]
+    code = shared[-1] if shared else ""
+    place = places.pop() if len(places) == 1 else ""
+    if place and any(x.code != locs[0].code for x in locs):
+        place = ""
+    return _Loc(code, place)
+
+
+def _deeper_or_common(a: _Loc, b: _Loc) -> _Loc:
+    """b when it lies inside a (or a is empty), a when a lies inside b, else what both share."""
+    if a.empty():
+        return b
+    if b.empty():
+        return a
+    if _inside(b, a):
+        return b
+    if _inside(a, b):
+        return a
+    return _common([a, b])
+
+
+def _inside(inner: _Loc, outer: _Loc) -> bool:
+    """inner lies in outer (equal counts)."""
+    if outer.scope or inner.scope:
+        return False
+    if not outer.code:
+        return not outer.place or outer.place == inner.place
+    if not inner.code:
+        return False
+    if not gz.is_ancestor(outer.code, inner.code):
+        return False
+    if outer.place:
+        return inner.code == outer.code and inner.place.startswith(outer.place)
+    return True
+
+
+# ----------------------------------------------------------------------------------------------- resolving
+
+
+class _Page:
+    def __init__(self, articles: Sequence[ArticleView], home: str):
+        self.articles = articles
+        self.hits = [_scan(a.text) for a in articles]
+        self.parent_hits = {p: _scan(p) for a in articles for p in a.parents}
+        self.home_code = _home_code(home)
+        self.home_codes = gz.chain(self.home_code).codes if self.home_code else ()
+        self.article_counts = [self._count(a, hs) for a, hs in zip(articles, self.hits)]
+        self.page_counts = Counter()
+        for c in self.article_counts:
+            self.page_counts.update(c)
+        for hs in self.parent_hits.values():
+            for h in hs:
+                self._count_hit(h, self.page_counts, 1)
+        self._resolved: dict[tuple[int, int], _Loc] = {}
+
+    @staticmethod
+    def _count_hit(h: _Hit, into: Counter, weight: int) -> None:
+        if h.kind != "name":
+            return
+        strong = [t for t in h.targets if not t.weak and t.code]
+        codes = {t.code for t in strong}
+        if len(codes) == 1:
+            for c in gz.chain(codes.pop()).codes:
+                into[c] += weight
+
+    def _count(self, a: ArticleView, hits: list[_Hit]) -> Counter:
+        counts: Counter = Counter()
+        for h in hits:
+            self._count_hit(h, counts, _HEADLINE_WEIGHT if h.start < a.headline_end else 1)
+        return counts
+
+    def context(self, k: int) -> _Context:
+        return _Context(self.page_counts, self.article_counts[k], self.home_codes)
+
+    # -- one hit
+
+    def loc_of(self, k: int, hits: list[_Hit], i: int, ctx: _Context) -> _Loc:
+        key = (k, id(hits), i)
+        if key in self._resolved:
+            return self._resolved[key]
+        h = hits[i]
+        near = self._near_codes(hits, i, ctx, k)
+        if h.kind == "name":
+            loc = ctx.pick(h.targets, near)
+        elif h.kind == "scope":
+            loc = _Loc(scope=h.word)
+        elif h.kind == "zone_word":
+            loc = self._zone_word(h.word, near, ctx)
+        else:
+            loc = _Loc("", h.targets[0].name)
+            if h.parent >= 0:
+                up = self.loc_of(k, hits, h.parent, ctx)
+                if up.code:
+                    name = h.targets[0].name
+                    if up.place and not name.startswith(up.place):
+                        name = up.place + name
+                    loc = _Loc(up.code, name)
+        self._resolved[key] = loc
+        return loc
+
+    def _near_codes(self, hits: list[_Hit], i: int, ctx: _Context, k: int) -> tuple[str, ...]:
+        """Codes of the names right before hit i (徐州 in 徐州鼓楼区): the strongest hint for its reading."""
+        out: list[str] = []
+        j = i
+        while j > 0 and hits[j - 1].end == hits[j].start and hits[j - 1].kind == "name":
+            j -= 1
+            t = hits[j].targets
+            codes = {x.code for x in t if not x.weak}
+            if len(codes) == 1:
+                out.extend(gz.chain(codes.pop()).codes)
+        return tuple(out)
+
+    def _zone_word(self, word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
+        """开发区 on a page about 徐州: the one zone of that kind in the city the context supports."""
+        endings = dict((z["word"], tuple(z["endings"])) for z in gz.suffix_data()["zone_word"])[word]
+        zones = [d for d in gz.divisions().values() if d.level == "zone" and d.name.endswith(endings)]
+        scored = sorted(((ctx.support(d.code, exclude_self=False) + (100 if d.parent in near else 0), d)
+                         for d in zones), key=lambda x: -x[0])
+        if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            d = scored[0][1]
+            parent_support = ctx.support(d.parent) if d.parent else 0
+            if parent_support > 0 or d.parent in near:
+                return _Loc(d.code)
+        return _Loc()
+
+    # -- groups of hits
+
+    def group_loc(self, k: int, text: str, hits: list[_Hit], idxs: list[int], ctx: _Context) -> _Loc:
+        """Adjacent names form a chain (徐州市鼓楼区丰财街道: the deepest); names joined by 、 or 和 a list
+        (平凉、白银、兰州: what they share)."""
+        chain_locs: list[_Loc] = []
+        current = _Loc()
+        prev_end = None
+        listed = False
+        for i in idxs:
+            h = hits[i]
+            loc = self.loc_of(k, hits, i, ctx)
+            gap = "" if prev_end is None else text[prev_end:h.start]
+            if prev_end is not None and gap in _LIST_JOINERS:
+                chain_locs.append(current)
+                current = loc
+                listed = True
+            else:
+                current = _deeper_or_common(current, loc) if not loc.empty() else current
+            prev_end = h.end
+        chain_locs.append(current)
+        if listed:
+            return _common(chain_locs)
+        return current
+
+    def groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[list[int]]:
+        """Indices of hits in [lo, hi), grouped by adjacency (joined by nothing, 、 or 和)."""
+        out: list[list[int]] = []
+        prev_end = None
+        for i, h in enumerate(hits):
+            if h.start < lo or h.end > hi:
+                continue
+            if prev_end is not None and (h.start == prev_end or text[prev_end:h.start] in _LIST_JOINERS):
+                out[-1].append(i)
+            else:
+                out.append([i])
+            prev_end = h.end
+        return out
+
+
+def _home_code(home: str) -> str:
+    if not home:
+        return ""
+    try:
+        return gz.code_of(home)
+    except UnknownPlace:
+        return ""
+
+
+def _to_locality(loc: _Loc) -> Locality:
+    if not loc.code:
+        return Locality(place=loc.place)
+    c = gz.chain(loc.code)
+    return Locality(c.province, c.city, c.district, loc.place)
+
+
+def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
+    """全省 -> the province of the context, 全市 -> its city, 全县 -> its district."""
+    if not ctx_loc.code:
+        return _Loc()
+    codes = gz.chain(ctx_loc.code).codes
+    table = gz.divisions()
+    levels = [table[c].level for c in codes]
+    want = {"province": ("province",), "city": ("city",), "district": ("county", "zone")}
+    if scope == "region":
+        if any(lv in ("county", "zone") for lv in levels) and table[codes[-1]].name.endswith(("区", "开发区")):
+            scope = "district"
+        elif table[codes[0]].name.endswith("自治区"):
+            scope = "province"
+        else:
+            scope = "district"
+    for c, lv in zip(codes, levels):
+        if lv in want[scope]:
+            return _Loc(c)
+    if scope == "city" and len(codes) == 1:
+        return _Loc()
+    return _Loc()
+
+
+def _inferred_home(counts: Counter) -> _Loc:
+    """The place that dominates the page: the top city when it has more than half of the city-level
+    mentions, and the top district inside it when that has more than half of the district-level ones."""
+    table = gz.divisions()
+    best = ""
+    for levels in (("province",), ("city",), ("county", "zone")):
+        cands = {c: n for c, n in counts.items() if table[c].level in levels and (not best or gz.is_ancestor(best, c))}
+        if not cands:
+            break
+        top, n = max(cands.items(), key=lambda x: (x[1], x[0]))
+        if n * 2 <= sum(cands.values()):
+            break
+        best = top
+    return _Loc(best) if best else _Loc()
+
+
+def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[list[Locality]]:
+    """One Locality per mention of each article; `articles` are all the articles of one page/file, in order.
+    `home` is the source's configured home place ("" = infer from the page), e.g. "徐州市" or "江苏省徐州市"."""
+    if not articles:
+        return []
+    page = _Page(articles, home)
+    home_loc = _Loc(page.home_code) if page.home_code else _inferred_home(page.page_counts)
+    out: list[list[Locality]] = []
+    for k, a in enumerate(articles):
+        if not a.mentions:
+            out.append([])
+            continue
+        ctx = page.context(k)
+        hits = page.hits[k]
+        article_loc = _article_loc(page, k, ctx)
+        parent_loc = _Loc()
+        for p in a.parents:
+            phits = page.parent_hits[p]
+            g = page.groups(p, phits, 0, len(p))
+            for grp in g:
+                parent_loc = _deeper_or_common(parent_loc, page.group_loc(k, p, phits, grp, ctx))
+        fallback = _first_nonempty(article_loc, parent_loc, home_loc)
+        fallback = _complete(fallback, _first_nonempty(parent_loc, home_loc), ctx)
+        locs = []
+        for start, end, si in a.mentions:
+            loc = _mention_loc(page, k, hits, start, end, si, ctx)
+            if loc is None:
+                loc = fallback
+            elif loc.scope:
+                loc = _apply_scope(loc.scope, fallback)
+            else:
+                loc = _complete(loc, fallback, ctx)
+            locs.append(_to_locality(loc))
+        out.append(locs)
+    return out
+
+
+def _first_nonempty(*locs: _Loc) -> _Loc:
+    for x in locs:
+        if not x.empty():
+            return x
+    return _Loc()
+
+
+def _complete(loc: _Loc, ctx_loc: _Loc, ctx: _Context) -> _Loc:
+    """Fill what a place found by name or suffix leaves open from the context: a town or park with no
+    division takes the context's; a place in a city takes the context's district when that lies in the city."""
+    if loc.empty() or ctx_loc.empty() or loc.scope:
+        return loc
+    if not loc.code:
+        if not ctx_loc.code:
+            return loc
+        return _Loc(ctx_loc.code, loc.place)
+    if loc.place and ctx_loc.code and gz.is_ancestor(loc.code, ctx_loc.code) and loc.code != ctx_loc.code:
+        return _Loc(ctx_loc.code, loc.place) if gz.divisions()[ctx_loc.code].level in ("county", "zone") else loc
+    return loc
+
+
+def _article_loc(page: _Page, k: int, ctx: _Context) -> _Loc:
+    a = page.articles[k]
+    hits = page.hits[k]
+    head = _Loc()
+    for grp in page.groups(a.text, hits, 0, a.headline_end):
+        head = _deeper_or_common(head, page.group_loc(k, a.text, hits, grp, ctx)) if not _scope_only(hits, grp) else head
+    lead = _Loc()
+    body_sentences = [s for s in a.sentences if s[0] >= a.headline_end]
+    for s, e in body_sentences[:_LEAD_SENTENCES]:
+        for grp in page.groups(a.text, hits, s, e):
+            if _scope_only(hits, grp):
+                continue
+            lead = _deeper_or_common(lead, page.group_loc(k, a.text, hits, grp, ctx))
+    if head.empty():
+        return lead
+    if not lead.empty() and _inside(lead, head):
+        return lead
+    if not lead.empty() and not head.code and head.place and lead.code:
+        return _Loc(lead.code, head.place)
+    return head
+
+
+def _scope_only(hits: list[_Hit], grp: list[int]) -> bool:
+    return all(hits[i].kind == "scope" for i in grp)
+
+
+def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context) -> _Loc | None:
+    a = page.articles[k]
+    if not a.sentences:
+        return None
+    s, e = a.sentences[min(si, len(a.sentences) - 1)]
+    text = a.text
+    # the clause of the mention
+    cs = max((text.rfind(ch, s, start) for ch in _CLAUSE_MARKS), default=-1)
+    cs = s if cs < 0 else cs + 1
+    ce_candidates = [x for x in (text.find(ch, end, e) for ch in _CLAUSE_MARKS) if x >= 0]
+    ce = min(ce_candidates) if ce_candidates else e
+    groups = page.groups(text, hits, s, e)
+    if not groups:
+        return _paragraph_loc(page, k, hits, si, ctx)
+    before_in_clause = [g for g in groups if hits[g[-1]].end <= start and hits[g[0]].start >= cs]
+    after_in_clause = [g for g in groups if hits[g[0]].start >= end and hits[g[-1]].end <= ce]
+    before = [g for g in groups if hits[g[-1]].end <= start]
+    after = [g for g in groups if hits[g[0]].start >= end]
+    for pick in (before_in_clause[-1:] , after_in_clause[:1], before[-1:], after[:1]):
+        if pick:
+            loc = page.group_loc(k, text, hits, pick[0], ctx)
+            if not loc.empty():
+                return loc
+    return _paragraph_loc(page, k, hits, si, ctx)
+
+
+def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
+    """The nearest place named in the few sentences before, in the same paragraph (not across a line)."""
+    a = page.articles[k]
+    text = a.text
+    s0 = a.sentences[si][0]
+    for back in range(1, _PARAGRAPH_LOOKBACK + 1):
+        j = si - back
+        if j < 0:
+            break
+        s, e = a.sentences[j]
+        if "\n" in text[e:s0] or s < a.headline_end:
+            break
+        groups = page.groups(text, hits, s, e)
+        for g in reversed(groups):
+            loc = page.group_loc(k, text, hits, g, ctx)
+            if not loc.empty() and not loc.scope:
+                return loc
+        s0 = s
+    return None
+
+
+def parse_place(name: str) -> Locality:
+    """"江苏省徐州市" -> Locality("江苏省", "徐州市", "", ""); UnknownPlace (a ValueError) if unknown."""
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownPlace(f"not a place name: {name!r}")
+    return _to_locality(_Loc(gz.code_of(name.strip())))
+
+
+def read_homes(path) -> dict[str, str]:
+    """A source -> home place table from a TOML file with a [homes] table ("徐州日报" = "江苏省徐州市").
+    Every home must be a known place (UnknownPlace otherwise)."""
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    homes = data.get("homes", {})
+    for source, home in homes.items():
+        parse_place(home)
+    return dict(homes)
