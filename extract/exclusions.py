@@ -8,7 +8,6 @@ grammar rather than words:
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,10 +20,12 @@ _CLAUSE_END = regex.compile(r"[，,。！？!?；;\n]")
 _TITLE = regex.compile(r"《[^《》\n]{0,60}》")
 _ARTICLE_UNITS_KINDS = {"other", "people", "households", "vessels", "containers"}
 # After a threshold the sentence names the group it defines: 的 + noun, or a noun straight away.
-_THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于", "不少于", "不低于", "低于", "少于", "不足", "不到", "小于"}
+_THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于", "不少于", "不低于", "低于", "少于", "不足", "不到", "小于",
+                           "不超过", "至少", "最多"}
 _THRESHOLD_WORDS_AFTER = {"以上", "及以上", "以下", "及以下", "以内"}
 _POSTPOSED_END = "，,。；;、）)！？!?\n"
 _VERB_PARTICLES = "了过着"
+_HAN = regex.compile(r"\p{Han}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class Rule:
     pattern: regex.Pattern | None = None
     modifiers: int = 0
     compounds: tuple[tuple[str, str], ...] = ()
+    at_number: bool = False  # a `before` rule looked for right before the number, not before its qualifier
 
 
 @cache
@@ -47,7 +49,8 @@ def rules() -> tuple[Rule, ...]:
         pattern = regex.compile(entry["pattern"], regex.VERBOSE) if "pattern" in entry else None
         out.append(Rule(entry["id"], entry["kind"], entry["reason"], tuple(entry.get("words", ())),
                         tuple(entry.get("units", ())), "".join(entry.get("not_after", ())), pattern,
-                        entry.get("modifiers", 0), tuple(entry.get("compounds", {}).items())))
+                        entry.get("modifiers", 0), tuple(entry.get("compounds", {}).items()),
+                        entry.get("at") == "number"))
     return tuple(out)
 
 
@@ -57,53 +60,52 @@ def _compiled():
     for r in rules():
         by_kind.setdefault(r.kind, []).append(r)
     before = [(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])]
+    # One pattern of every word before/after, tried first: most quantities have none of them next to them.
+    any_before = regex.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z")
     after = [(r, regex.compile(rf"\p{{Han}}{{0,{r.modifiers}}}?" + alternation(r.words) if r.modifiers
                                else alternation(r.words))) for r in by_kind.get("after", [])]
     clause_after = [(r, r.words) for r in by_kind.get("clause_after", [])]
+    clause_before = [(r, r.words) for r in by_kind.get("clause_before", [])]
     inside_words = [w for r in by_kind.get("inside", []) for w in r.words]
     inside = regex.compile(alternation(inside_words)) if inside_words else None
     patterns = by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", [])
     after += [(r, r.pattern) for r in by_kind.get("after_pattern", [])]
     compounds = {unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds}
     bare = by_kind.get("bare", [])
-    return before, after, clause_after, inside, patterns, compounds, bare
+    any_after = regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words]))
+    return before, after, (clause_after, clause_before), inside, patterns, compounds, bare, any_before, any_after
 
 
-@dataclass(slots=True)
-class ArticleContext:
-    """Spans of an article's text that no fact may overlap: fixed expressions, slogans, titles."""
-
-    starts: list[int]
-    ends: list[int]
-    ids: list[str]
-
-    def covering(self, start: int, end: int) -> str | None:
-        k = bisect_right(self.starts, end - 1) - 1
-        while k >= 0:
-            if self.ends[k] > start:
-                return self.ids[k]
-            if self.starts[k] < start - 64:  # spans are short; stop looking far back
-                break
-            k -= 1
-        return None
+# How far around a quantity the span rules (fixed expressions, slogans, titles, calculation frames) can reach.
+_SPAN_REACH = 48
 
 
-def article_context(text: str) -> ArticleContext:
-    _b, _a, _c, inside, patterns, _co, _bare = _compiled()
-    spans = []
-    if inside is not None:
-        spans += [(m.start(), m.end(), "fixed-expression") for m in inside.finditer(text)]
+def _span_reason(q: Quantity, text: str) -> str | None:
+    """The span rule whose match overlaps `q`, looked for in a window around it (not over the whole article:
+    most articles have few quantities, and a window keeps the cost per quantity constant)."""
+    _b, _a, _c, inside, patterns, _co, _bare, _ab, _aa = _compiled()
+    lo = max(0, q.start - _SPAN_REACH)
+    hi = min(len(text), q.end + _SPAN_REACH)
+    if inside is not None and q.chinese:
+        for m in inside.finditer(text, lo, hi):
+            if m.start() < q.end and m.end() > q.start:
+                return "fixed-expression"
     for r in patterns:
+        if r.id == "numbered-slogan" and not q.chinese:
+            continue
         if r.id == "numbered-slogan" or r.kind in ("frame", "span"):
-            spans += [(m.start(), m.end(), r.id) for m in r.pattern.finditer(text)]
-    spans += [(m.start(), m.end(), "title") for m in _TITLE.finditer(text)]
-    spans.sort()
-    return ArticleContext([s for s, _, _ in spans], [e for _, e, _ in spans], [i for _, _, i in spans])
+            for m in r.pattern.finditer(text, lo, hi):
+                if m.start() < q.end and m.end() > q.start:
+                    return r.id
+    for m in _TITLE.finditer(text, lo, hi):
+        if m.start() < q.end and m.end() > q.start:
+            return "title"
+    return None
 
 
-def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
+def exclusion_reason(q: Quantity, text: str) -> str | None:
     """The id of the rule that says `q` is not a fact, or None when it is one."""
-    before, after, clause_after, _inside, patterns, compounds, bare = _compiled()
+    before, after, clause_after, _inside, patterns, compounds, bare, any_before, any_after = _compiled()
     unit_word_end = q.unit_end
     chars = compounds.get(text[unit_word_end - 1:unit_word_end])
     if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
@@ -112,27 +114,42 @@ def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
         if _is_bare_place_value(q) and q.unit not in rule.units:
             return rule.id
     head = text[max(0, q.start - 4):q.start]
-    for rule, pat in before:
-        m = pat.search(head)
+    head_number = text[max(0, q.num_start - 4):q.num_start]
+    for rule, pat in (before if any_before.search(head) or any_before.search(head_number) else ()):
+        where = head_number if rule.at_number else head
+        m = pat.search(where)
         if m and (not rule.units or q.unit in rule.units):
-            if rule.not_after and m.start() > 0 and head[m.start() - 1] in rule.not_after:
+            if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
                 continue
             return rule.id
-    for rule, pat in after:
+    near_after = any_after.match(text, q.unit_end) or any_after.match(text, q.end) or "“" in text[q.end:q.end + 1]
+    for rule, pat in (after if near_after else ()):
         if rule.units and q.unit not in rule.units:
             continue
         if pat.match(text, q.end) or pat.match(text, q.unit_end):
             return rule.id
     clause_end_m = _CLAUSE_END.search(text, q.end)
     clause_end = clause_end_m.start() if clause_end_m else len(text)
+    clause_after, clause_before = clause_after
     for rule, words in clause_after:
         tail = text[q.end:clause_end]
         if any(w in tail for w in words):
             return rule.id
-    for rule in patterns:
-        if rule.kind == "pattern" and rule.id != "numbered-slogan" and q.chinese and rule.pattern.match(text, q.num_start):
+    for rule, words in clause_before:
+        if rule.units and q.unit not in rule.units:
+            continue
+        lo = max(0, q.start - 24)
+        cut = None
+        for m in _CLAUSE_END.finditer(text, lo, q.start):
+            cut = m.end()
+        head_clause = text[cut if cut is not None else lo:q.start]
+        if any(w in head_clause for w in words):
             return rule.id
-    covered = ctx.covering(q.start, q.end)
+    for rule in patterns:
+        if (rule.kind == "pattern" and rule.id != "numbered-slogan" and q.chinese and q.unit != "%"
+                and rule.pattern.match(text, q.num_start)):
+            return rule.id
+    covered = _span_reason(q, text)
     if covered:
         return covered
     if _is_article_one(q, text):
@@ -144,17 +161,17 @@ def exclusion_reason(q: Quantity, text: str, ctx: ArticleContext) -> str | None:
 
 def _is_bare_place_value(q: Quantity) -> bool:
     """百倍, 千亩, 百万: a place value with no digit before it and no qualifier (近百, 上百, 过百万 are counts)."""
-    return (q.chinese and q.numeral[:1] in "十百千万" and q.qualifier == "exact" and q.start == q.num_start
+    return (q.chinese and q.unit != "%" and q.numeral[:1] in "十百千万" and q.qualifier == "exact" and q.start == q.num_start
             and all(ch in "十百千万亿" for ch in q.numeral))
 
 
 def _is_article_one(q: Quantity, text: str) -> bool:
-    if q.numeral != "一" or q.kind not in _ARTICLE_UNITS_KINDS or q.start != q.num_start:
+    if q.numeral != "一" or q.kind not in _ARTICLE_UNITS_KINDS or q.start != q.num_start or q.unit == "倍":
         return False
     prev = text[q.start - 1] if q.start > 0 else ""
     nxt = text[q.end] if q.end < len(text) else "\n"
     # Postposed after a noun (含教学点一处，) it counts; after a verb particle (品尝了一口) it is an article.
-    postposed = (bool(prev) and prev not in _VERB_PARTICLES and regex.match(r"\p{Han}", prev) is not None
+    postposed = (bool(prev) and prev not in _VERB_PARTICLES and _HAN.match(prev) is not None
                  and nxt in _POSTPOSED_END)
     return not postposed
 
@@ -168,6 +185,6 @@ def _is_threshold(q: Quantity, text: str) -> bool:
     words_after = tail in _THRESHOLD_WORDS_AFTER
     if nxt == "的" and (words_before or words_after or q.qualifier == "range"):
         return True
-    if words_after and nxt and regex.match(r"\p{Han}", nxt) and nxt not in "的是为了，":
+    if words_after and nxt and _HAN.match(nxt) and nxt not in "的是为了，":
         return True  # 10亿元及以上基础设施项目
     return False

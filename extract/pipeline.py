@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.cleanup import Cleaned, clean_text
-from extract.exclusions import article_context, exclusion_reason
+from extract.exclusions import exclusion_reason
 from extract.fact import Fact
 from extract.metrics import classify_metric
-from extract.quantities import Quantity, quantity_pattern, quantity_from_match
+from extract.quantities import Quantity, quantity_from_match, quantity_pattern
 from extract.reader import read_article
 from extract.segment import ArticleSpan, split_articles, sentence_spans
 from extract.subjects import find_subject
@@ -29,6 +29,7 @@ class _Article:
     headline_end: int         # cleaned text[:headline_end] is the headline
     body_offset: int          # where the body starts in the cleaned text
     sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
     quantities: list[Quantity]
 
 
@@ -51,7 +52,7 @@ def extract(text: str, doc: str = "", home: str = "", headline: str = "") -> lis
             headline_end=a.headline_end,
             parents=a.span.parents,
             sentences=tuple(a.sentences),
-            mentions=tuple((q.start, q.end, _sentence_index(a.sentences, q.start)) for q in a.quantities),
+            mentions=tuple((q.start, q.end, _sentence_index(a.sentence_starts, q.start)) for q in a.quantities),
         )
         for a in articles
     ]
@@ -81,7 +82,8 @@ def _read_article(raw: str, span: ArticleSpan, external_headline: str) -> _Artic
     text = cleaned.text
     body_offset = len(head.text) + 1
     quantities = _find_facts(text, start_at=0 if span.headline_span is not None else body_offset)
-    return _Article(span, cleaned, len(head.text), body_offset, sentence_spans(text), quantities)
+    sentences = sentence_spans(text) if quantities else []
+    return _Article(span, cleaned, len(head.text), body_offset, sentences, [s for s, _ in sentences], quantities)
 
 
 def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
@@ -93,27 +95,21 @@ def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
 
 
 def _find_facts(text: str, start_at: int) -> list[Quantity]:
-    ctx = None
     out = []
     for m in quantity_pattern().finditer(text, start_at):
         q = quantity_from_match(m, text)
-        if q is None:
-            continue
-        if ctx is None:  # built only for articles that have a candidate at all
-            ctx = article_context(text)
-        if exclusion_reason(q, text, ctx) is None:
+        if q is not None and exclusion_reason(q, text) is None:
             out.append(q)
     return out
 
 
-def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    k = bisect_right([s for s, _ in sentences], pos) - 1
-    return max(k, 0)
+def _sentence_index(sentence_starts: list[int], pos: int) -> int:
+    return max(bisect_right(sentence_starts, pos) - 1, 0)
 
 
 def _fact(raw: str, doc: str, a: _Article, q: Quantity, loc) -> Fact:
     start, end = a.cleaned.raw_span(q.start, q.end)
-    si = _sentence_index(a.sentences, q.start)
+    si = _sentence_index(a.sentence_starts, q.start)
     if a.sentences:
         ss, se = a.sentences[si]
         rs, re_ = a.cleaned.raw_span(ss, se)

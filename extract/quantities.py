@@ -84,36 +84,33 @@ def _tables():
 
 @cache
 def quantity_pattern() -> regex.Pattern:
-    measure, nouns, _people, rate_prefix, _rc, before, _inside, after, _na = _tables()
+    measure, nouns, _people, _rp, _rc, _before, _inside, after, _na = _tables()
     units = alternation(measure)
     per_units = alternation(list(measure) + TIME_UNITS)
     noun_units = alternation(nouns)
     seps = alternation(RANGE_SEPARATORS)
-    pre = alternation(before)
     post = alternation(after)
-    rate = alternation(rate_prefix)
-    money = alternation([w for w, u in measure.items() if u.kind == "money"])
     num = NUMERAL
-    # Read top to bottom: optional qualifier before; then one of the shapes of a quantity; then an optional
-    # qualifier after (which may follow a short parenthesis: 10亿斤(原粮)左右).
+    # Read top to bottom: a quantity starts with a digit or a Chinese numeral (qualifier words and rate words
+    # before it are looked up by quantity_from_match, which keeps this scan fast); then one of the shapes of a
+    # quantity; then an optional qualifier after (which may follow a short parenthesis: 10亿斤(原粮)左右).
     source = rf"""
-    (?P<pre>{pre})?
+    (?=[\d零〇一二两三四五六七八九十百千万亿数几上])
     (?<![\dA-Za-z.])
     (?:
         百分之(?P<pct_cn>{num})                                   # 百分之三十
       | (?P<fden>[一二两三四五六七八九十百]+)分之(?P<fnum>[一二两三四五六七八九十]+)   # 四分之一
       | (?P<tenth>[一二两三四五六七八九])成(?![{_NOT_TENTHS}])       # 七成
       | (?P<half>一半)                                            # 近一半
-      | (?P<rate>{rate})(?P<rnum>{num})(?P<runit>{money})         # 每公斤6元
       | (?P<num>{num})
         (?:
-            [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:(?P<psep>{seps})(?P<pnum2>{num})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
-          | (?!{noun_units})(?P<adj>大)?(?P<unit>{units})            # (人口 is a noun, not 人 + 口)
-            (?:(?P<sep1>{seps})(?P<num2a>{num})(?P<unit2a>{units}))?   # 1000元至3万元
-            (?:/(?P<per>{per_units}))?                                  # 1.4元/斤
-          | (?P<sep>{seps})(?P<num2>{num})(?P<adj2>大)?(?P<unit2>{units})   # 3至5万元, 6-8亿元
-          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])\p{{Han}}{{0,2}}?)(?P<noun>{noun_units})  # 142万人口, 20万农村学童
-          | (?P<nounit>)                                               # 公路投资145.4亿 (money implied by the clause)
+            [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:{seps}(?P<pnum2>{num})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
+          | (?!{noun_units})大?(?P<unit>{units})                   # (人口 is a noun, not 人 + 口)
+            (?:{seps}(?P<num2a>{num})(?P<unit2a>{units}))?           # 1000元至3万元
+            (?:/(?P<per>{per_units}))?                                # 1.4元/斤
+          | {seps}(?P<num2>{num})大?(?P<unit2>{units})                # 3至5万元, 6-8亿元
+          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])\p{{Han}}{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
+          | (?P<nounit>(?<=[万亿]))                                   # 公路投资145.4亿 (money implied by the clause)
         )
     )
     (?:(?P<paren>[（(][^（）()\n]{{1,8}}[）)])(?={post}))?
@@ -122,143 +119,140 @@ def quantity_pattern() -> regex.Pattern:
     return regex.compile(source, regex.VERBOSE)
 
 
-def _dec(d: Decimal) -> float:
-    return float(d)
+@cache
+def _lookback_patterns():
+    _m, _n, _p, rate_prefix, _rc, before, _i, _a, _na = _tables()
+    return (regex.compile(alternation(before) + r"\Z"), regex.compile(alternation(rate_prefix) + r"\Z"))
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in cleaned `text`, before exclusions, in order."""
     out = []
-    pattern = quantity_pattern()
-    for m in pattern.finditer(text):
+    for m in quantity_pattern().finditer(text):
         q = quantity_from_match(m, text)
         if q is not None:
             out.append(q)
     return out
 
 
-def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
-    measure, nouns, people_nouns, _rp, rate_clause, before, inside, after, not_after = _tables()
-    g = m.groupdict()
-    start = m.start()
-    pre = g["pre"]
-    if pre:
-        blockers = not_after.get(pre)
-        if blockers and start > 0 and text[start - 1] in blockers:
-            # 节约 / 通过 / 附近: the word belongs to the one before it; the quantity starts after it
-            pre = None
-            start = m.start("pre") + len(g["pre"])
-    qualifier = before.get(pre) if pre else None
-    post = g["post"]
-    value_high = None
-    chinese = False
-    noun_unit = False
-    unit_end = m.end("post") if post else m.end()
-    if g["paren"] is None and post:
-        unit_end = m.start("post")
-    elif g["paren"] is not None:
-        unit_end = m.start("paren")
+_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
+
+def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
+    measure, nouns, people_nouns, rate_prefix, rate_clause, before, _inside, after, not_after = _tables()
+    (pct_cn, fden, fnum, tenth, half, num, pct, pnum2, unit_w, num2a, unit2a, per, num2, unit2, _mod, noun,
+     nounit, paren, post) = m.groups()
+    start = m.start()
+    end = m.end()
+    value_high = None
+    noun_unit = False
+    rate_per = None
+    unit_end = m.start("paren") if paren is not None else (m.start("post") if post else end)
     try:
-        if g["pct_cn"] is not None:
-            n = parse_numeral(g["pct_cn"])
-            value, unit, kind, numeral, num_start = n.value, "%", "percent", g["pct_cn"], m.start("pct_cn") - 3
-            chinese = True
-            qualifier = qualifier or n.qualifier
-        elif g["fden"] is not None:
-            den = parse_numeral(g["fden"]).value
-            numr = parse_numeral(g["fnum"]).value
-            if den == 0 or numr > den:
-                return None
-            value = (numr / den * 100).quantize(Decimal("0.01")).normalize()
-            unit, kind, numeral, num_start, chinese = "%", "percent", g["fden"], m.start("fden"), True
-        elif g["tenth"] is not None:
-            value = parse_numeral(g["tenth"]).value * 10
-            unit, kind, numeral, num_start, chinese = "%", "percent", g["tenth"], m.start("tenth"), True
-        elif g["half"] is not None:
-            if not pre:
-                return None  # a bare 一半 is an idiom (秧好一半谷); 近一半 / 超过一半 is a share
-            value, unit, kind, numeral, num_start, chinese = Decimal(50), "%", "percent", "一半", m.start("half"), True
-        elif g["rate"] is not None:
-            n = parse_numeral(g["rnum"])
-            info = measure[g["runit"]]
-            value, unit, kind = n.value, f"{info.unit}/{rate_prefix_per(g['rate'])}", info.kind
-            numeral, num_start, chinese = g["rnum"], m.start("rnum"), n.chinese
-            qualifier = qualifier or n.qualifier
-        else:
-            n = parse_numeral(g["num"])
-            numeral, num_start, chinese = g["num"], m.start("num"), n.chinese
-            value = n.value
+        if num is not None:
+            n = parse_numeral(num)
+            numeral, chinese, value, qualifier = num, n.chinese, n.value, n.qualifier
             if n.high is not None:
                 value_high = n.high
-            qualifier = qualifier or n.qualifier
-            if g["pct"] is not None:
+            if pct is not None:
                 unit, kind = "%", "percent"
-                if g["pnum2"] is not None:
-                    value_high = parse_numeral(g["pnum2"]).value
-            elif g["unit"] is not None:
-                info = measure[g["unit"]]
+                if pnum2 is not None:
+                    value_high = parse_numeral(pnum2).value
+            elif unit_w is not None:
+                info = measure[unit_w]
                 if info.needs_multiplier and not n.multiplied:
                     return None
                 unit, kind = info.unit, info.kind
-                if g["num2a"] is not None:
-                    info2 = measure[g["unit2a"]]
-                    if info2.unit != info.unit:
+                if num2a is not None:
+                    if measure[unit2a].unit != info.unit:
                         return None
-                    value_high = parse_numeral(g["num2a"]).value
-                if g["per"] is not None and g["per"] not in TIME_UNITS:
-                    per = measure[g["per"]].unit if g["per"] in measure else g["per"]
-                    unit = f"{unit}/{per}"
-                if unit == "个":
-                    people = _people_after(text, m.end("unit"), people_nouns)
-                    if people:
-                        unit, kind = "人", "people"
-            elif g["unit2"] is not None:
-                info = measure[g["unit2"]]
-                n2 = parse_numeral(g["num2"])
+                    value_high = parse_numeral(num2a).value
+                if per is not None and per not in TIME_UNITS:
+                    unit = f"{unit}/{measure[per].unit if per in measure else per}"
+                counted = _counted_nouns().get(unit_w)
+                if counted:
+                    for pattern, c_unit, c_kind in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
+                        if pattern.match(text, unit_end, min(len(text), unit_end + 8)):
+                            unit, kind = c_unit, c_kind
+                            break
+            elif unit2 is not None:
+                info = measure[unit2]
+                n2 = parse_numeral(num2)
                 unit, kind = info.unit, info.kind
                 value_high = n2.value
                 if not n.multiplied and n2.multiplied:
-                    # 3至5万元: the second number's 万 scales the first, unless the first is already larger
-                    # in its own right (5000至1万).
-                    scale = _scale_of(g["num2"])
+                    # 3至5万元: the second number's 万 scales the first, unless the first is larger on its own
+                    # (5000至1万).
+                    scale = _scale_of(num2)
                     if scale and n.value < n2.value / scale:
                         value = n.value * scale
-            elif g["nounit"] is not None:
-                implied = _implied_unit(text, start, numeral)
+            elif noun is not None:
+                info = nouns[noun]
+                if info.arabic_only and chinese:
+                    return None
+                if chinese and not (n.multiplied or n.qualifier):
+                    return None  # 两代表 / 三农民: small Chinese numbers before a noun are names and slogans
+                unit, kind, noun_unit = info.unit, info.kind, True
+            else:  # nounit: a bare 万/亿 amount
+                implied = _implied_unit(text, start, num)
                 if implied is None:
                     return None
                 unit, kind = implied
-            else:  # a noun as the unit
-                info = nouns[g["noun"]]
-                has_arabic = not n.chinese
-                if info.arabic_only and not has_arabic:
-                    return None
-                if not (has_arabic or n.multiplied or n.qualifier or qualifier):
-                    return None  # 两代表 / 三农民: small Chinese numbers before a noun are names and slogans
-                unit, kind, noun_unit = info.unit, info.kind, True
+        elif pct_cn is not None:
+            n = parse_numeral(pct_cn)
+            value, unit, kind, numeral, chinese, qualifier = n.value, "%", "percent", pct_cn, True, n.qualifier
+        elif fden is not None:
+            den = parse_numeral(fden).value
+            numr = parse_numeral(fnum).value
+            if den == 0 or numr > den:
+                return None
+            value = (numr / den * 100).quantize(Decimal("0.0001")).normalize()  # 三分之二 -> 66.6667
+            unit, kind, numeral, chinese, qualifier = "%", "percent", fden, True, None
+        elif tenth is not None:
+            value = parse_numeral(tenth).value * 10
+            unit, kind, numeral, chinese, qualifier = "%", "percent", tenth, True, None
+        else:  # 一半
+            value, unit, kind, numeral, chinese, qualifier = Decimal(50), "%", "percent", "一半", True, None
     except NotANumeral:
         return None
 
+    num_start = start
+    # Words before the number: a rate (每公斤6元) and a qualifier (约, 近, 超过), each at most 4 characters.
+    pre_qual_re, rate_re = _lookback_patterns()
+    if kind == "money":
+        rm = rate_re.search(text, max(0, start - 4), start)
+        if rm:
+            rate_per = rate_prefix[rm.group()]
+            start = rm.start()
+    qm = pre_qual_re.search(text, max(0, start - 4), start)
+    pre = None
+    if qm:
+        word = qm.group()
+        blockers = not_after.get(word)
+        if not (blockers and qm.start() > 0 and text[qm.start() - 1] in blockers):
+            pre = word  # not 节约 / 通过 / 附近: there the word belongs to the one before it
+            start = qm.start()
+    if half is not None and pre is None:
+        return None  # a bare 一半 is an idiom (秧好一半谷); 近一半 / 超过一半 is a share
+
     if value_high is not None:
         qualifier = "range"
-    elif post and after.get(post) and not (g["pct"] is None and g["unit"] is None and g["unit2"] is None
-                                           and g["noun"] is None and g["pct_cn"] is None and g["fden"] is None
-                                           and g["tenth"] is None and g["half"] is None and g["rate"] is None):
-        if qualifier is None or post in ("左右", "上下", "以上", "以下", "以内", "及以上", "之多"):
+    else:
+        if post and (qualifier is None or post in ("左右", "上下", "以上", "以下", "以内", "及以上", "之多")):
             qualifier = after[post]
-    if qualifier is None and pre:
-        qualifier = before.get(pre)
-    if unit in measure and measure[unit].kind == "money" and unit != "美元":
-        unit = "元"
-    clause_rate = _clause_rate(text, start, rate_clause) if kind in ("money", "weight") and "/" not in unit else None
-    if clause_rate:
-        unit = f"{unit}/{clause_rate}"
+        if pre:
+            qualifier = before[pre]
+    if rate_per:
+        unit = f"{unit}/{rate_per}"
+    elif kind not in ("people", "percent", "points", "visits", "households") and "/" not in unit:
+        clause_rate = _clause_rate(text, start, rate_clause, rate_prefix)
+        if clause_rate:
+            unit = f"{unit}/{clause_rate}"
     return Quantity(
         start=start,
-        end=m.end(),
-        value=_dec(value),
-        value_high=None if value_high is None else _dec(value_high),
+        end=end,
+        value=float(value),
+        value_high=None if value_high is None else float(value_high),
         unit=unit,
         kind=kind,
         qualifier=qualifier or "exact",
@@ -278,8 +272,6 @@ def _implied_pattern():
 
 def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None:
     """The unit a clause implies for a bare 万/亿 amount (公路投资145.4亿 -> 元), or None."""
-    if "万" not in numeral and "亿" not in numeral:
-        return None
     lo = max(0, start - 12)
     window = text[lo:start]
     cut = None
@@ -291,10 +283,6 @@ def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None
         if pattern.search(window):
             return unit, kind
     return None
-
-
-def rate_prefix_per(word: str) -> str:
-    return _tables()[3][word]
 
 
 def _scale_of(numeral: str) -> Decimal | None:
@@ -310,8 +298,8 @@ def _scale_of(numeral: str) -> Decimal | None:
 _CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n（）()]")
 
 
-def _clause_rate(text: str, start: int, rate_clause: dict[str, str]) -> str | None:
-    """人均 / 户均 / 亩产 earlier in the same clause (within 12 characters) make the unit a rate."""
+def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix: dict[str, str]) -> str | None:
+    """人均 / 户均 / 亩产 / 每亩 earlier in the same clause (within 12 characters) make the unit a rate."""
     lo = max(0, start - 12)
     window = text[lo:start]
     cut = None
@@ -322,18 +310,22 @@ def _clause_rate(text: str, start: int, rate_clause: dict[str, str]) -> str | No
     for word, per in rate_clause.items():
         if word in window:
             return per
+    for word, per in rate_prefix.items():
+        if word in window:
+            return per
     return None
 
 
 @cache
-def _people_noun_pattern() -> regex.Pattern:
+def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str]]]:
+    """measure word -> [(pattern of the nouns it may count, unit, kind)], from units.toml [[counted]]."""
     people = _tables()[2]
-    return regex.compile(rf"\p{{Han}}{{0,2}}?{alternation(people)}")
-
-
-def _people_after(text: str, pos: int, people_nouns) -> bool:
-    """`个` counts people when a people noun follows (30个党员, 4个被困孩子)."""
-    return _people_noun_pattern().match(text, pos, min(len(text), pos + 8)) is not None
+    out: dict[str, list] = {}
+    for entry in load("units.toml").get("counted", []):
+        nouns = [w for n in entry["nouns"] for w in (people if n == "people" else [n])]
+        out.setdefault(entry["measure"], []).append(
+            (regex.compile(rf"\p{{Han}}{{0,2}}?{alternation(nouns)}"), entry["unit"], entry["kind"]))
+    return out
 
 
 def parse_quantity(s: str) -> Quantity | None:

@@ -586,7 +586,10 @@ def run_locked(sources: list[Source], store: Path, workers: int, scheduler: str 
                 summary.facts += len(result.facts)
             progress.advance(len(chunk_results))
         progress.close()
-        conn.executemany("UPDATE articles SET size = ?, mtime_ns = ? WHERE article_id = ?", plan.touched)
+        # An unchanged article is not written at all (a no-op run over 100,000 articles writes a few pages);
+        # one whose file was touched gets its new stats so that the next run skips it without hashing.
+        conn.executemany("UPDATE articles SET size = ?, mtime_ns = ?, last_seen = ? WHERE article_id = ?",
+                         ((size, mtime, now, article_id) for size, mtime, article_id in plan.touched))
         summary.unchanged = len(plan.unchanged_ids) + len(plan.touched)
         skips = listing.skips + plan.skips + extract_skips
         summary.removed = remove_vanished(conn, known, plan, listing, sources, prune)

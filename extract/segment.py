@@ -14,7 +14,8 @@ import regex
 _HEADING = regex.compile(r"^[ \t]*(#{1,6})[ \t]*(.*?)[ \t#]*$", regex.MULTILINE)
 _FRONT_MATTER = regex.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n.*?^\+\+\+[ \t]*$\r?\n?", regex.MULTILINE | regex.DOTALL)
 _FIRST_LINE = regex.compile(r"[ \t]*(\S[^\n]*?)[ \t]*(?:\r?\n|$)")
-_SENTENCE = regex.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*)?|[。！？!?；;]+")
+# A sentence holds at least one visible character; its end marks (and a closing quote after them) belong to it.
+_SENTENCE = regex.compile(r"[^。！？!?；;\n]*[^\s。！？!?；;][^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
 MAX_PLAIN_HEADLINE = 64
 _SENTENCE_END = "。！？!?；;…"
 
@@ -78,4 +79,4 @@ def _plain_article(raw: str, start: int) -> ArticleSpan:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of cleaned text: ended by 。！？；, or by a line break (a paragraph, a heading, a caption)."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if text[m.start():m.end()].strip()]
+    return [m.span() for m in _SENTENCE.finditer(text)]

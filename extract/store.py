@@ -56,8 +56,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             source            TEXT,                   -- the paper's name
             url               TEXT,
             home              TEXT,
-            first_seen        TEXT NOT NULL,
-            last_seen         TEXT NOT NULL
+            first_seen        TEXT NOT NULL,          -- the run that first stored it
+            last_seen         TEXT NOT NULL           -- the last run that read its content (not every no-op run)
         );
         CREATE TABLE facts (
             fact_id    INTEGER PRIMARY KEY,

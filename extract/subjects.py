@@ -12,6 +12,7 @@ import regex
 from extract.language import alternation, load
 from extract.quantities import Quantity
 
+_ALL_HAN = regex.compile(r"\p{Han}+")
 _CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n“”\"（）()《》【】\s]")
 
 
@@ -39,7 +40,7 @@ def find_subject(q: Quantity, text: str) -> str:
             break
         cut += 1
     after = after[:cut]
-    if len(after) >= 2 and regex.fullmatch(r"\p{Han}+", after):
+    if len(after) >= 2 and _ALL_HAN.fullmatch(after):
         return after
     lo = max(0, q.start - max_before)
     before = text[lo:q.start]
