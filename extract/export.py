@@ -141,14 +141,30 @@ def filter_facts(frame: pd.DataFrame, metric=None, unit=None, place=None, date_f
         mask &= in_place
     start, end = iso_date(date_from, "date_from"), iso_date(date_to, "date_to")
     if start is not None or end is not None:
-        dates = frame["date"].astype(object)
-        known = dates.notna()
-        mask &= known
-        if start is not None:
-            mask &= known & (dates.where(known, "") >= start)
-        if end is not None:
-            mask &= known & (dates.where(known, "") <= end)
+        mask &= in_date_range(frame["date"], start, end)
     return frame[mask]
+
+
+def in_date_range(dates: pd.Series, start: str | None, end: str | None) -> pd.Series:
+    """Whether each ISO date lies in [start, end]; missing dates never do. On a categorical column the
+    comparison is made once per distinct date, not once per fact."""
+    import numpy as np
+    import pandas as pd
+    if isinstance(dates.dtype, pd.CategoricalDtype):
+        categories = pd.Series(dates.cat.categories.astype(object))
+        inside = in_date_range(categories, start, end).to_numpy()
+        codes = dates.cat.codes.to_numpy()
+        return pd.Series(np.where(codes >= 0, inside[codes.clip(min=0)] if len(inside) else False, False),
+                         index=dates.index)
+    values = dates.astype(object)
+    known = values.notna()
+    text = values.where(known, "")
+    inside = known
+    if start is not None:
+        inside &= text >= start
+    if end is not None:
+        inside &= text <= end
+    return inside
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -211,11 +211,12 @@ def split_sql(script: str) -> list[str]:
 
 
 LOAD_BATCH_ROWS = 50_000
-LOAD_FACTS_SQL = f"""
-    SELECT {", ".join(f'f."{c}"' for c in FACT_FIELDS)}, f.fact_id, f.article_id, a.path, a.date, a.source, a.url
-    FROM facts AS f JOIN articles AS a USING (article_id)
-    ORDER BY f.fact_id  -- the table's own order: no sort
-"""
+FACT_ROW_COLUMNS = FACT_FIELDS + ("fact_id", "article_id")
+ARTICLE_ROW_COLUMNS = ("path", "date", "source", "url")
+# Facts in the table's own order (no sort, no join); the article columns are joined afterwards in Arrow, so
+# that a million facts do not make four million more Python strings.
+LOAD_FACTS_SQL = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in FACT_ROW_COLUMNS)} FROM facts ORDER BY fact_id"
+LOAD_ARTICLES_SQL = f"SELECT article_id, {', '.join(ARTICLE_ROW_COLUMNS)} FROM articles ORDER BY article_id"
 
 
 def empty_facts_frame() -> pd.DataFrame:
@@ -248,37 +249,49 @@ def load_facts(path: str | os.PathLike) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         return empty_facts_frame()
+    import numpy as np
     import pyarrow as pa
     # Rows are turned into Arrow columns a batch at a time: a million rows of Python tuples would take gigabytes,
     # and Arrow's dictionary encoding builds the categoricals faster than pandas does from objects.
-    chunks: dict[str, list] = {name: [] for name in LOADED_COLUMNS}
     types = {name: pa.float64() if NUMERIC_COLUMNS.get(name) == "float64" else
              pa.int64() if name in NUMERIC_COLUMNS else pa.string() for name in LOADED_COLUMNS}
+    chunks: dict[str, list] = {name: [] for name in FACT_ROW_COLUMNS}
     conn = open_store(p, readonly=True)
     try:
         if schema_version(conn) < 1:
             return empty_facts_frame()
-        # One statement is one read transaction: every batch comes from the same snapshot.
+        conn.execute("BEGIN")  # one read transaction: facts and articles from the same snapshot
+        articles = conn.execute(LOAD_ARTICLES_SQL).fetchall()
         cursor = conn.execute(LOAD_FACTS_SQL)
         while batch := cursor.fetchmany(LOAD_BATCH_ROWS):
-            for name, values in zip(LOADED_COLUMNS, zip(*batch)):
+            for name, values in zip(FACT_ROW_COLUMNS, zip(*batch)):
                 chunks[name].append(pa.array(values, type=types[name]))
+        conn.execute("COMMIT")
     finally:
         conn.close()
-    if not chunks[LOADED_COLUMNS[0]]:
+    if not chunks["fact_id"]:
         return empty_facts_frame()
-    columns = []
-    for name in LOADED_COLUMNS:
+    columns = {}
+    for name in FACT_ROW_COLUMNS:
         column = pa.chunked_array(chunks.pop(name), type=types[name])
-        columns.append(column.dictionary_encode() if name in CATEGORICAL_COLUMNS else column)
+        columns[name] = column.dictionary_encode() if name in CATEGORICAL_COLUMNS else column
+    # Each fact's article row, found by binary search in the sorted article ids (every fact has its article:
+    # the foreign key), then the article columns as dictionaries indexed by that row.
+    article_ids = np.fromiter((row[0] for row in articles), dtype=np.int64, count=len(articles))
+    rows = np.searchsorted(article_ids, columns["article_id"].to_numpy()).astype(np.int32)
+    for position, name in enumerate(ARTICLE_ROW_COLUMNS, start=1):
+        per_article = pa.array([row[position] for row in articles], type=pa.string()).dictionary_encode()
+        columns[name] = per_article.take(pa.array(rows))
+    columns = [columns[name] for name in LOADED_COLUMNS]
     frame = pa.Table.from_arrays(columns, names=list(LOADED_COLUMNS)).to_pandas()
     del columns
     # The same dtypes as typed_facts_frame: object text, categories of plain Python strings.
     for name in TEXT_COLUMNS:
         frame[name] = frame[name].astype(object)
     for name in CATEGORICAL_COLUMNS:
-        categories = frame[name].cat.categories
-        frame[name] = frame[name].cat.set_categories(pd_object_index(categories))
+        # The article columns' dictionaries hold every article; keep only values that facts use, once each.
+        column = frame[name].cat.remove_unused_categories()
+        frame[name] = column.cat.set_categories(pd_object_index(column.cat.categories))
     return frame[list(LOADED_COLUMNS)]
 
 
