@@ -58,6 +58,12 @@ def load_frame(store: str, signature: tuple) -> pd.DataFrame:
     return d.prepare_frame(load_facts(store))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_options(store: str, signature: tuple, state: d.FilterState) -> d.FilterOptions:
+    """The option lists for `state` (small; cached per store version so a rerun does not rescan the frame)."""
+    return d.filter_options(load_frame(store, signature), state)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Widgets
 
@@ -107,19 +113,19 @@ def _select(container, label: str, options: list[str], key: str, format_func=str
                                format_func=format_func)
 
 
-def filters_ui(frame: pd.DataFrame) -> d.FilterState:
+def filters_ui(store: str, signature: tuple) -> d.FilterState:
     """The sidebar filters, each list narrowed by the choices above it; every filter is bound to the URL."""
     bar = st.sidebar
     bar.header("筛选")
     keys = d.QUERY_KEYS
     chosen: dict[str, object] = {}
-    chosen["metric"] = _select(bar, "指标", d.filter_options(frame, d.FilterState()).metrics, keys["metric"],
-                               lambda m: d.METRIC_LABELS.get(m, m))
-    options = d.filter_options(frame, d.FilterState(metric=chosen["metric"]))
+    chosen["metric"] = _select(bar, "指标", cached_options(store, signature, d.FilterState()).metrics,
+                               keys["metric"], lambda m: d.METRIC_LABELS.get(m, m))
+    options = cached_options(store, signature, d.FilterState(metric=chosen["metric"]))
     chosen["unit"] = _select(bar, "单位", options.units, keys["unit"])
     for level in d.LEVELS:
-        offered = getattr(d.filter_options(frame, d.FilterState(**{k: v for k, v in chosen.items()
-                                                                    if k in d.LEVELS})),
+        above = d.FilterState(**{k: v for k, v in chosen.items() if k in d.LEVELS})
+        offered = getattr(cached_options(store, signature, above),
                           {"province": "provinces", "city": "cities", "district": "districts",
                            "place": "places"}[level])
         chosen[level] = _select(bar, d.LEVEL_LABELS[level], offered, keys[level])
@@ -312,17 +318,17 @@ def main(argv: list[str] | None = None) -> None:
     store = store_from_argv(sys.argv[1:] if argv is None else argv)
     st.title("本地新闻中的数字")
     try:
-        if store_needs_building(store):
+        run = last_run(store)
+        if run is None and store_needs_building(store):
             first_run_ui(store)
         signature = store_signature(store)
         frame = load_frame(str(store), signature)
-        run = last_run(store)
     except StoreError as exc:
         st.error(f"无法读取事实库：{exc}")
         st.stop()
     freshness_ui(run)
     watch_store_ui(str(store), signature)
-    state = filters_ui(frame)
+    state = filters_ui(str(store), signature)
     level, style, sort = view_ui()
     if frame.empty:
         st.info("事实库里还没有事实：刷新（facts refresh）之后这里会显示图表和表格。")
