@@ -159,7 +159,7 @@ def chain(code: str) -> Chain:
         else:
             district = x.name
         c = x.parent
-    if d.level in ("county", "zone") and not city:
+    if d.level == "county" and not city:
         city = district
     return Chain(province, city, district, tuple(codes))
 
@@ -175,6 +175,7 @@ def names() -> dict[str, tuple[Target, ...]]:
     table = divisions()
     sfx = suffix_data()
     common = {g["word"] for g in guard_data().get("common_word", [])}
+    weak_full = {g["name"] for g in guard_data().get("weak_name", [])}
     strong: dict[str, dict[Target, None]] = {}
     weak: dict[str, dict[Target, None]] = {}
 
@@ -186,7 +187,10 @@ def names() -> dict[str, tuple[Target, ...]]:
     for d in table.values():
         if d.level == "province" and d.code in municipal:
             continue   # 北京市 the province: the name is indexed as the city, which implies the province
-        add(d.name, Target(d.level, d.code, d.name))
+        if d.name in weak_full:
+            add(d.name, Target(d.level, d.code, d.name, weak=True), weak)
+        else:
+            add(d.name, Target(d.level, d.code, d.name))
         for old in d.former:
             add(old, Target(d.level, d.code, old))
         for rule in sfx.get("alias", []):
@@ -212,8 +216,7 @@ def names() -> dict[str, tuple[Target, ...]]:
                 add(town, Target("town", c, town))
     out = {k: tuple(v) for k, v in strong.items()}
     for k, v in weak.items():
-        if k not in out:
-            out[k] = tuple(v)
+        out[k] = out.get(k, ()) + tuple(t for t in v if t not in out.get(k, ()))
     return out
 
 

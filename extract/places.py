@@ -28,8 +28,10 @@ from extract.gazetteer import Target, UnknownPlace
 __all__ = ["Locality", "ArticleView", "resolve_localities", "parse_place", "UnknownPlace", "read_homes"]
 
 _CLAUSE_MARKS = "，,；;：:。！？!?"
-_LIST_JOINERS = ("、", "和", "及", "与", "、和")
-_LEAD_SENTENCES = 1
+_LIST_JOINERS = ("、", "和", "及", "与", "以及")
+# 济南—滨州—东营高速公路, 银川至惠农南段: names joined by a dash or 至 are the ends of a route, not a place
+_ROUTE_GAP = regex.compile(r"(?:[（(][^）)]{0,10}[）)])?[—－\-~～至]")
+_LEAD_SENTENCES = 2
 _PARAGRAPH_LOOKBACK = 3
 _HEADLINE_WEIGHT = 3
 _HOME_WEIGHT = 6
@@ -60,6 +62,7 @@ class _Hit:
     targets: tuple[Target, ...]  # what a name can mean; one Target for a suffix place
     word: str = ""               # the scope level of a scope word, the surface of a zone word
     parent: int = -1             # for a suffix place: index of the hit it hangs on, -1 when none
+    clause_only: bool = False    # 其中新港园区: the name holds for its own clause only
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,10 @@ def _guards():
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
         "needs_parent": {s["word"]: s["needs_parent"] for s in gz.suffix_data()["suffix"]},
+        "company": [regex.compile(x["pattern"]) for x in g.get("company", [])],
+        "destination": tuple(x["word"] for x in g.get("destination_before", [])),
+        "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
+        "clause_only": tuple(x["word"] for x in g.get("clause_only_after", [])),
     }
 
 
@@ -138,7 +145,7 @@ def _guarded(text: str, start: int, end: int, surface: str, targets: tuple[Targe
         if text[max(0, start - 5):start - 1].endswith(g["titles"]):
             return True
     tail = text[end:end + 8]
-    return any(p.match(tail) for p in g["speaker"])
+    return any(p.match(tail) for p in g["speaker"]) or any(p.match(tail) for p in g["company"])
 
 
 def _scan(text: str) -> list[_Hit]:
@@ -155,9 +162,16 @@ def _scan(text: str) -> list[_Hit]:
             if _guarded(text, s, e, surface, payload, prev_origin):
                 if prev_origin or text[max(0, s - 4):s].endswith(_guards()["origin_before"]):
                     origin_end = e
+                # 河北保定的尹艳芳说: the names right before a guarded one belong to it
+                while hits and hits[-1].end == s and hits[-1].kind == "name":
+                    s = hits.pop().start
                 continue
-            hits.append(_Hit(s, e, "name", payload))
+            clause_only = text[max(0, s - 4):s].endswith(_guards()["clause_only"])
+            hits.append(_Hit(s, e, "name", payload, clause_only=clause_only))
         elif kind == "scope":
+            before = text[max(0, s - 4):s]
+            if before.endswith(_guards()["not_scope"]) or before.endswith(_guards()["origin_before"]):
+                continue
             hits.append(_Hit(s, e, "scope", (), word=payload))
         else:
             hits.append(_Hit(s, e, "zone_word", (), word=surface))
@@ -169,13 +183,17 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     ends = {h.end: i for i, h in enumerate(hits) if h.kind == "name"}
     spans = [(h.start, h.end) for h in hits]
     found: list[_Hit] = []
+    found_ends: set[int] = set()
     for m in _suffix_pattern().finditer(text):
         s, e = m.span()
         if any(hs < e and s < he for hs, he in spans):
             continue   # inside a known name (苏州工业园区, 白甸镇)
         j = s
-        while j > 0 and s - j < 8 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
+        while (j > 0 and s - j < 8 and j not in ends and j not in found_ends and _is_han(text[j - 1])
+               and text[j - 1] not in g["stop"]):
             j -= 1
+        if j in found_ends:
+            continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
         parent = ends.get(j, -1)
         if parent < 0:
             for lead in g["leading"]:
@@ -188,7 +206,9 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             name = text[hits[parent].start:e]   # 海沧保税港区: the parent's name is part of the place's name
         elif s - j < 2:
             continue
-        found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent))
+        clause_only = text[max(0, j - 4):j].endswith(g["clause_only"])
+        found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent, clause_only=clause_only))
+        found_ends.add(e)
     if not found:
         return hits
     return sorted(hits + found, key=lambda h: (h.start, h.end))
@@ -205,6 +225,10 @@ class _Context:
         self.article = article
         self.home = home_codes
 
+    def mentioned(self, code: str) -> float:
+        """How much the page and article name this division itself."""
+        return 2 * self.article[code] + self.page[code] + (_HOME_WEIGHT if code in self.home else 0)
+
     def support(self, code: str, exclude_self: bool = False) -> float:
         codes = gz.chain(code).codes
         if exclude_self:
@@ -219,10 +243,11 @@ class _Context:
         for t in targets:
             if not t.code:
                 continue
-            bonus = 100 if any(c in near for c in gz.chain(t.code).codes[:-1]) else 0
+            codes = gz.chain(t.code).codes
+            bonus = 100 if any(c in near for c in codes[:-1]) else 0
             s = bonus + self.support(t.code, exclude_self=True)
-            if t.weak and s <= 0:
-                continue   # a short county name counts only when its parent is in context
+            if t.weak and not bonus and (len(codes) < 2 or self.mentioned(codes[-2]) <= 0):
+                continue   # a short county name counts only when its city is in context (徐州 ... 云龙)
             scored.append((s, t))
         if not scored:
             return _Loc()
@@ -312,6 +337,15 @@ class _Page:
             for h in hs:
                 self._count_hit(h, self.page_counts, 1)
         self._resolved: dict[tuple[int, int], _Loc] = {}
+        # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
+        table = gz.divisions()
+        self.written: dict[str, str] = {}
+        for hs in self.hits:
+            for h in hs:
+                for t in h.targets:
+                    if h.kind == "name" and t.code in table and t.name != table[t.code].name and t.level in (
+                            "province", "city", "county", "zone"):
+                        self.written[t.code] = t.name
 
     @staticmethod
     def _count_hit(h: _Hit, into: Counter, weight: int) -> None:
@@ -396,6 +430,8 @@ class _Page:
             h = hits[i]
             loc = self.loc_of(k, hits, i, ctx)
             gap = "" if prev_end is None else text[prev_end:h.start]
+            if prev_end is not None and _ROUTE_GAP.fullmatch(gap):
+                return _Loc()
             if prev_end is not None and gap in _LIST_JOINERS:
                 chain_locs.append(current)
                 current = loc
@@ -415,7 +451,8 @@ class _Page:
         for i, h in enumerate(hits):
             if h.start < lo or h.end > hi:
                 continue
-            if prev_end is not None and (h.start == prev_end or text[prev_end:h.start] in _LIST_JOINERS):
+            gap = text[prev_end:h.start] if prev_end is not None else None
+            if gap is not None and (gap == "" or gap in _LIST_JOINERS or _ROUTE_GAP.fullmatch(gap)):
                 out[-1].append(i)
             else:
                 out.append([i])
@@ -432,11 +469,18 @@ def _home_code(home: str) -> str:
         return ""
 
 
-def _to_locality(loc: _Loc) -> Locality:
+def _to_locality(loc: _Loc, written: dict[str, str] | None = None) -> Locality:
     if not loc.code:
         return Locality(place=loc.place)
     c = gz.chain(loc.code)
-    return Locality(c.province, c.city, c.district, loc.place)
+    out = Locality(c.province, c.city, c.district, loc.place)
+    if written:
+        table = gz.divisions()
+        for code in c.codes:
+            if code in written:
+                field = {"province": "province", "city": "city"}.get(table[code].level, "district")
+                out = replace(out, **{field: written[code]})
+    return out
 
 
 def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
@@ -463,16 +507,19 @@ def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
 
 
 def _inferred_home(counts: Counter) -> _Loc:
-    """The place that dominates the page: the top city when it has more than half of the city-level
-    mentions, and the top district inside it when that has more than half of the district-level ones."""
+    """The place that dominates the page: the top province, then the top city in it, then the top district in
+    that, each taken only when it has more than half of the mentions of the level above (of its own level for
+    the province)."""
     table = gz.divisions()
     best = ""
     for levels in (("province",), ("city",), ("county", "zone")):
-        cands = {c: n for c, n in counts.items() if table[c].level in levels and (not best or gz.is_ancestor(best, c))}
+        cands = {c: n for c, n in counts.items()
+                 if table[c].level in levels and (not best or gz.is_ancestor(best, c))}
         if not cands:
-            break
+            continue
         top, n = max(cands.items(), key=lambda x: (x[1], x[0]))
-        if n * 2 <= sum(cands.values()):
+        base = counts[best] if best else sum(cands.values())
+        if n * 2 <= base:
             break
         best = top
     return _Loc(best) if best else _Loc()
@@ -500,6 +547,8 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             for grp in g:
                 parent_loc = _deeper_or_common(parent_loc, page.group_loc(k, p, phits, grp, ctx))
         fallback = _first_nonempty(article_loc, parent_loc, home_loc)
+        if not home_loc.empty() and _inside(home_loc, fallback) and not fallback.place:
+            fallback = home_loc   # an article that names only 湖北 on a page about 黄石: 黄石
         fallback = _complete(fallback, _first_nonempty(parent_loc, home_loc), ctx)
         locs = []
         for start, end, si in a.mentions:
@@ -510,7 +559,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                 loc = _apply_scope(loc.scope, fallback)
             else:
                 loc = _complete(loc, fallback, ctx)
-            locs.append(_to_locality(loc))
+            locs.append(_to_locality(loc, page.written))
         out.append(locs)
     return out
 
@@ -541,12 +590,13 @@ def _article_loc(page: _Page, k: int, ctx: _Context) -> _Loc:
     hits = page.hits[k]
     head = _Loc()
     for grp in page.groups(a.text, hits, 0, a.headline_end):
-        head = _deeper_or_common(head, page.group_loc(k, a.text, hits, grp, ctx)) if not _scope_only(hits, grp) else head
+        if not _scope_only(hits, grp) and not any(hits[i].clause_only for i in grp):
+            head = _deeper_or_common(head, page.group_loc(k, a.text, hits, grp, ctx))
     lead = _Loc()
     body_sentences = [s for s in a.sentences if s[0] >= a.headline_end]
     for s, e in body_sentences[:_LEAD_SENTENCES]:
         for grp in page.groups(a.text, hits, s, e):
-            if _scope_only(hits, grp):
+            if _scope_only(hits, grp) or any(hits[i].clause_only for i in grp):
                 continue
             lead = _deeper_or_common(lead, page.group_loc(k, a.text, hits, grp, ctx))
     if head.empty():
@@ -576,15 +626,24 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
     groups = page.groups(text, hits, s, e)
     if not groups:
         return _paragraph_loc(page, k, hits, si, ctx)
-    before_in_clause = [g for g in groups if hits[g[-1]].end <= start and hits[g[0]].start >= cs]
-    after_in_clause = [g for g in groups if hits[g[0]].start >= end and hits[g[-1]].end <= ce]
-    before = [g for g in groups if hits[g[-1]].end <= start]
-    after = [g for g in groups if hits[g[0]].start >= end]
-    for pick in (before_in_clause[-1:] , after_in_clause[:1], before[-1:], after[:1]):
-        if pick:
-            loc = page.group_loc(k, text, hits, pick[0], ctx)
-            if not loc.empty():
-                return loc
+    g = lambda grp: page.group_loc(k, text, hits, grp, ctx)
+    before_in_clause = [x for x in groups if hits[x[-1]].end <= start and hits[x[0]].start >= cs]
+    after_in_clause = [x for x in groups if hits[x[0]].start >= end and hits[x[-1]].end <= ce
+                       and not text[max(0, hits[x[0]].start - 2):hits[x[0]].start].endswith(_guards()["destination"])]
+    here = _Loc()
+    if before_in_clause:
+        here = g(before_in_clause[-1])
+    if after_in_clause:
+        after = g(after_in_clause[0])
+        # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
+        here = after if here.empty() or _inside(after, here) else here
+    if not here.empty():
+        return here
+    before = [x for x in groups if hits[x[-1]].end <= cs and not any(hits[i].clause_only for i in x)]
+    for grp in reversed(before):
+        loc = g(grp)
+        if not loc.empty():
+            return loc
     return _paragraph_loc(page, k, hits, si, ctx)
 
 
@@ -602,6 +661,8 @@ def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context
             break
         groups = page.groups(text, hits, s, e)
         for g in reversed(groups):
+            if any(hits[i].clause_only for i in g):
+                continue
             loc = page.group_loc(k, text, hits, g, ctx)
             if not loc.empty() and not loc.scope:
                 return loc

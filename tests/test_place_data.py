@@ -1,0 +1,161 @@
+"""The place data files as data: allowed keys, no duplicates, and every example resolves as stated."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import regex
+
+from extract import gazetteer as gz
+from extract.places import ArticleView, Locality, resolve_localities
+from extract.segment import sentence_spans
+
+DATA = Path(gz.__file__).resolve().parent / "data"
+
+ALLOWED = {
+    "zones.toml": {
+        "zone": {"name", "parent", "aliases", "examples"},
+        "place": {"name", "parent", "aliases", "examples"},
+    },
+    "place_suffixes.toml": {
+        "town_endings": None,
+        "alias": {"levels", "full", "stem", "aliases", "examples"},
+        "suffix": {"word", "needs_parent", "examples", "not"},
+        "scope": {"word", "level", "examples"},
+        "zone_word": {"word", "endings", "examples"},
+    },
+    "place_guards.toml": {
+        "stop_chars": None,
+        "common_word": {"word", "examples"},
+        "weak_name": {"name", "examples"},
+        "not_after": {"word", "examples"},
+        "origin_before": {"word", "examples"},
+        "person": {"titles", "surnames", "examples"},
+        "speaker": {"pattern", "examples"},
+        "company": {"pattern", "examples"},
+        "leading_word": {"word", "examples"},
+        "destination_before": {"word", "examples"},
+        "not_scope_after": {"word", "examples"},
+        "clause_only_after": {"word", "examples"},
+    },
+    "gazetteer.corrections.toml": {"add": {"code", "level", "name", "short", "parent"}, "rename": {"code", "name", "short"}},
+}
+
+
+def load(name: str) -> dict:
+    return tomllib.loads((DATA / name).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED), ids=str)
+def test_allowed_keys(name: str):
+    data = load(name)
+    assert set(data) <= set(ALLOWED[name]), f"unknown sections in {name}: {set(data) - set(ALLOWED[name])}"
+    for section, keys in ALLOWED[name].items():
+        if keys is None:
+            continue
+        for entry in data.get(section, []):
+            assert set(entry) <= keys, f"{name} [[{section}]] {entry}: unknown keys {set(entry) - keys}"
+
+
+def _keyed(name: str, section: str, key: str) -> list[str]:
+    return [e[key] for e in load(name).get(section, [])]
+
+
+DUPLICATE_CHECKS = [
+    ("place_guards.toml", "common_word", "word"),
+    ("place_guards.toml", "weak_name", "name"),
+    ("place_guards.toml", "not_after", "word"),
+    ("place_guards.toml", "origin_before", "word"),
+    ("place_guards.toml", "leading_word", "word"),
+    ("place_guards.toml", "destination_before", "word"),
+    ("place_suffixes.toml", "suffix", "word"),
+    ("place_suffixes.toml", "scope", "word"),
+    ("place_suffixes.toml", "zone_word", "word"),
+]
+
+
+@pytest.mark.parametrize("name,section,key", DUPLICATE_CHECKS, ids=lambda x: str(x))
+def test_no_duplicates(name: str, section: str, key: str):
+    values = _keyed(name, section, key)
+    assert len(values) == len(set(values)), [v for v in values if values.count(v) > 1]
+
+
+def test_zone_names_and_aliases_unique_and_new():
+    data = load("zones.toml")
+    surfaces = [s for e in data["zone"] + data.get("place", []) for s in [e["name"], *e["aliases"]]]
+    assert len(surfaces) == len(set(surfaces))
+    gazetteer_names = {d.name for d in gz.divisions().values() if "Z" not in d.code}
+    assert not {e["name"] for e in data["zone"]} & gazetteer_names, "zone already in gazetteer.tsv"
+    for e in data["zone"] + data.get("place", []):
+        gz.code_of(e["parent"])   # every parent is a known place
+
+
+def test_gazetteer_tsv_is_well_formed():
+    seen = set()
+    for line in (DATA / "gazetteer.tsv").read_text("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        code, level, name, short, parent, former = line.split("\t")
+        assert regex.fullmatch(r"\d{6}", code) and code not in seen
+        seen.add(code)
+        assert level in ("province", "city", "county", "zone")
+        assert name and (parent == "" or regex.fullmatch(r"\d{6}", parent))
+
+
+# ------------------------------------------------------------------ examples resolve as stated
+
+_FIRST_NUMBER = regex.compile(r"[0-9０-９]+(?:\.[0-9]+)?\p{Han}?|[一二两三四五六七八九十百千万]+\p{Han}")
+
+
+def _resolve_text(text: str) -> Locality:
+    """The locality of the first number in `text`, as one article with no headline."""
+    full = "\n" + text
+    m = _FIRST_NUMBER.search(full)
+    assert m, f"example has no number: {text}"
+    sentences = tuple(sentence_spans(full))
+    si = max(i for i, (s, _) in enumerate(sentences) if s <= m.start())
+    view = ArticleView(full, 0, (), sentences, ((m.start(), m.end(), si),))
+    return resolve_localities([view])[0][0]
+
+
+def _expected(example: str) -> tuple[str, Locality]:
+    if " -> " in example:
+        text, path = example.rsplit(" -> ", 1)
+        return text, Locality(*path.split("/"))
+    return example, Locality()
+
+
+def _examples() -> list[tuple[str, str]]:
+    out = []
+    for name in ("zones.toml", "place_suffixes.toml", "place_guards.toml"):
+        for section, entries in load(name).items():
+            if not isinstance(entries, list) or section == "alias":
+                continue
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
+                for ex in entry.get("examples", []) + entry.get("not", []):
+                    out.append((f"{name}:{section}:{ex[:24]}", ex))
+    return out
+
+
+@pytest.mark.parametrize("example", [e for _, e in _examples()], ids=[i for i, _ in _examples()])
+def test_example_resolves_as_stated(example: str):
+    text, expected = _expected(example)
+    assert _resolve_text(text) == expected
+
+
+ALIAS_EXAMPLES = [(r["full"], ex) for r in load("place_suffixes.toml")["alias"] for ex in r["examples"]]
+
+
+@pytest.mark.parametrize("full,example", ALIAS_EXAMPLES, ids=[e for _, e in ALIAS_EXAMPLES])
+def test_alias_examples(full: str, example: str):
+    name, alias = example.split(" -> ")
+    assert name.endswith(full)
+    assert name in {t.name for t in gz.lookup(alias)}
+
+
+def test_town_endings_are_suffixes_of_towns():
+    endings = tuple(load("place_suffixes.toml")["town_endings"])
+    assert sum(1 for t in gz.towns() if t.endswith(endings)) > 25000
