@@ -110,7 +110,13 @@ def evaluate(gold_path: Path, articles_dir: Path, excluded_path: Path | None = N
     excluded = load_excluded(excluded_path or gold_path.parent / "EXCLUDED.md")
     files = {p.stem: p for p in iter_article_paths([articles_dir])}
     score = Score(warnings=warnings)
-    for doc in sorted(set(gold) | set(files)):
+    records = _feed_records(articles_dir, score.warnings)
+    for doc in sorted(set(gold) | set(files) | set(records)):
+        if doc in records:
+            text, headline = records[doc]
+            preds = extract(text, doc=doc, headline=headline)
+            _score_doc(score, doc, text, gold.get(doc, []), preds, excluded.get(doc, []))
+            continue
         if doc not in files:
             score.warnings.append(f"{doc}: in the gold file but no article file under {articles_dir}")
             continue
@@ -121,6 +127,24 @@ def evaluate(gold_path: Path, articles_dir: Path, excluded_path: Path | None = N
             continue
         _score_doc(score, doc, raw, gold.get(doc, []), extract(raw, doc=doc), excluded.get(doc, []))
     return score
+
+
+def _feed_records(folder: Path, warnings: list[str]) -> dict[str, tuple[str, str]]:
+    """doc id -> (text, title) of every record of the JSON Lines feeds under `folder` (offsets index `text`)."""
+    from extract.refresh import parse_feed_line
+
+    out = {}
+    for feed in sorted(folder.rglob("*.jsonl")):
+        for number, line in enumerate(feed.read_bytes().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = parse_feed_line(line, str(feed), number)
+            except UnreadableInput as exc:
+                warnings.append(str(exc))
+                continue
+            out[record["id"]] = (record["text"], record.get("title") or "")
+    return out
 
 
 def _score_doc(score: Score, doc: str, raw: str, gold: list[dict], preds: list, excluded: list[str]) -> None:

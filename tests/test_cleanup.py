@@ -1,0 +1,56 @@
+"""Clean-up keeps offsets: raw text -> cleaned text, and every cleaned span maps back to a readable raw span."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from extract.cleanup import clean_text
+
+
+class Case(NamedTuple):
+    raw: str
+    cleaned: str
+
+
+CASES = [
+    Case("产业\n\n工人近１０万人。", "产业工人近10万人。"),
+    Case("增幅达３５％．", "增幅达35%."),
+    Case("白甸镇： 178条河道 发包", "白甸镇：178条河道发包"),
+    Case("总投资18.5\u3000亿元", "总投资18.5亿元"),
+    Case("价值\u00a0近3万元", "价值近3万元"),
+    Case("第一段。\n第二段", "第一段。\n第二段"),
+    Case("# 标题\n正文10 万吨", "# 标题\n正文10万吨"),
+    Case("零\u200b宽12名", "零宽12名"),
+    Case("ＴＥＵ集装箱5万ＴＥＵ", "TEU集装箱5万TEU"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.raw for c in CASES])
+def test_cleaned_text(case: Case):
+    assert clean_text(case.raw).text == case.cleaned
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.raw for c in CASES])
+def test_every_character_maps_back_to_itself(case: Case):
+    c = clean_text(case.raw)
+    for i, ch in enumerate(c.text):
+        raw_ch = case.raw[c.raw_offset(i)]
+        assert raw_ch == ch or raw_ch.translate({0xFF10 + d: 0x30 + d for d in range(10)}) == ch or ord(raw_ch) > 0xFF00 \
+            or raw_ch in "\u3000\u00a0"
+
+
+def test_a_span_across_a_scan_break_maps_to_the_raw_span():
+    raw = "产业\n\n工人近10万人。"
+    c = clean_text(raw)
+    i = c.text.index("近10万人")
+    s, e = c.raw_span(i, i + len("近10万人"))
+    assert raw[s:e] == "近10万人"
+    j = c.text.index("产业工人")
+    s, e = c.raw_span(j, j + 4)
+    assert raw[s:e] == "产业\n\n工人"
+
+
+def test_base_offset_shifts_every_span():
+    c = clean_text("近3万元", base=100)
+    assert c.raw_span(0, 4) == (100, 104)

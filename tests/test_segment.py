@@ -1,0 +1,61 @@
+"""Segmentation: a file -> its articles (headline, body, headings above), an article -> its sentences."""
+from __future__ import annotations
+
+from extract.segment import front_matter_end, sentence_spans, split_articles
+
+PAGE = """
+
+# 徐州云龙区：构建机关“红色联盟”
+
+今年以来，云龙区开展活动21场次。
+
+## 先行先试
+
+累计召开7次联盟会议。
+
+## 顺堤河作业区高质量发展显成效
+
+# 内河水运港口建设驶上“快车道”
+
+设计年吞吐量达1400万吨。
+"""
+
+
+def test_a_page_splits_at_headings_and_merges_a_kicker_with_its_title():
+    arts = split_articles(PAGE)
+    assert [a.headline for a in arts] == [
+        "徐州云龙区：构建机关“红色联盟”",
+        "先行先试",
+        "顺堤河作业区高质量发展显成效 内河水运港口建设驶上“快车道”",
+    ]
+    assert arts[1].parents == ("徐州云龙区：构建机关“红色联盟”",)
+    body = PAGE[arts[2].body_span[0]:arts[2].body_span[1]]
+    assert "1400万吨" in body and "7次" not in body
+
+
+def test_a_plain_file_has_its_headline_on_the_first_line():
+    raw = "海南生猪满足岛内供应 9300万元扶持生猪养殖\n目前全省生猪存栏534万头。\n"
+    [art] = split_articles(raw)
+    assert art.headline == "海南生猪满足岛内供应 9300万元扶持生猪养殖"
+    assert raw[art.headline_span[0]:art.headline_span[1]] == art.headline
+    assert raw[art.body_span[0]:].startswith("目前")
+
+
+def test_a_first_line_that_ends_a_sentence_is_not_a_headline():
+    [art] = split_articles("全省生猪存栏534万头。\n能繁母猪76万头。")
+    assert art.headline == "" and art.headline_span is None
+
+
+def test_front_matter_is_not_text():
+    raw = '+++\ntitle = "港口"\ndate = 2026-03-14\n+++\n港口吞吐量1400万吨。\n'
+    start = front_matter_end(raw)
+    assert raw[start:].startswith("港口吞吐量")
+    [art] = split_articles(raw)
+    assert art.body_span[0] >= start and "title" not in art.headline
+
+
+def test_sentences_end_at_stops_and_line_breaks():
+    text = "今年完成587.07万吨，同比增长41.3%。服务中欧班列；发送大柜1395箱！\n标题行\n“好！”他说。"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "今年完成587.07万吨，同比增长41.3%。", "服务中欧班列；", "发送大柜1395箱！", "标题行", "“好！”", "他说。"]
