@@ -25,6 +25,8 @@ _THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于",
 _THRESHOLD_WORDS_AFTER = {"以上", "及以上", "以下", "及以下", "以内"}
 _POSTPOSED_END = "，,。；;、）)！？!?\n"
 _VERB_PARTICLES = "了过着"
+# After 以上/以下 these characters begin a verb or a clause, not the noun of a group (5000人以上参加了活动).
+_NOT_A_GROUP_NOUN = "的是为了，参出到来在将已均都也还并共同比"
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -185,6 +187,6 @@ def _is_threshold(q: Quantity, text: str) -> bool:
     words_after = tail in _THRESHOLD_WORDS_AFTER
     if nxt == "的" and (words_before or words_after or q.qualifier == "range"):
         return True
-    if words_after and nxt and _HAN.match(nxt) and nxt not in "的是为了，":
+    if words_after and nxt and _HAN.match(nxt) and nxt not in _NOT_A_GROUP_NOUN:
         return True  # 10亿元及以上基础设施项目
     return False

@@ -169,6 +169,8 @@ def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
                     value_high = parse_numeral(num2a).value
                 if per is not None and per not in TIME_UNITS:
                     unit = f"{unit}/{measure[per].unit if per in measure else per}"
+                elif per is not None and kind == "length":
+                    return None  # 120公里/小时 is a speed (spec 7), not a length
                 counted = _counted_nouns().get(unit_w)
                 if counted:
                     for pattern, c_unit, c_kind in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
