@@ -42,6 +42,7 @@ class Rule:
     modifiers: int = 0
     compounds: tuple[tuple[str, str], ...] = ()
     at_number: bool = False  # a `before` rule looked for right before the number, not before its qualifier
+    hint: tuple[str, ...] = ()  # characters one of which any match of `pattern` holds (a cheap test first)
 
 
 @cache
@@ -52,7 +53,7 @@ def rules() -> tuple[Rule, ...]:
         out.append(Rule(entry["id"], entry["kind"], entry["reason"], tuple(entry.get("words", ())),
                         tuple(entry.get("units", ())), "".join(entry.get("not_after", ())), pattern,
                         entry.get("modifiers", 0), tuple(entry.get("compounds", {}).items()),
-                        entry.get("at") == "number"))
+                        entry.get("at") == "number", tuple(entry.get("hint", ()))))
     return tuple(out)
 
 
@@ -88,20 +89,26 @@ def _span_reason(q: Quantity, text: str) -> str | None:
     _b, _a, _c, inside, patterns, _co, _bare, _ab, _aa = _compiled()
     lo = max(0, q.start - _SPAN_REACH)
     hi = min(len(text), q.end + _SPAN_REACH)
+    window = text[lo:hi]
     if inside is not None and q.chinese:
         for m in inside.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "fixed-expression"
     for r in patterns:
-        if r.id == "numbered-slogan" and not q.chinese:
+        if r.id == "numbered-slogan":
+            if not q.chinese:
+                continue
+        elif r.kind not in ("frame", "span"):
             continue
-        if r.id == "numbered-slogan" or r.kind in ("frame", "span"):
-            for m in r.pattern.finditer(text, lo, hi):
-                if m.start() < q.end and m.end() > q.start:
-                    return r.id
-    for m in _TITLE.finditer(text, lo, hi):
-        if m.start() < q.end and m.end() > q.start:
-            return "title"
+        elif r.hint and not any(h in window for h in r.hint):
+            continue  # the pattern cannot match without one of its characters
+        for m in r.pattern.finditer(text, lo, hi):
+            if m.start() < q.end and m.end() > q.start:
+                return r.id
+    if "《" in window:
+        for m in _TITLE.finditer(text, lo, hi):
+            if m.start() < q.end and m.end() > q.start:
+                return "title"
     return None
 
 

@@ -5,6 +5,7 @@ fails loudly instead of being ignored.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -24,7 +25,7 @@ ALLOWED_KEYS = {
     ("units.toml", "counted"): {"measure", "nouns", "unit", "kind", "examples", "not"},
     ("qualifiers.toml", "qualifier"): {"name", "position", "words", "not_after", "examples", "not"},
     ("exclusions.toml", "rule"): {"id", "kind", "words", "pattern", "reason", "examples", "units", "not_after",
-                                    "modifiers", "compounds", "at"},
+                                    "modifiers", "compounds", "at", "hint"},
     ("metrics.toml", "rule"): {"metric", "kinds", "units", "keywords", "examples", "not", "priority"},
     ("metrics.toml", "default"): {"kind", "metric"},
     ("subjects.toml", "subject"): {"stop_after", "verbs_before", "lead_words", "max_after", "max_before", "examples"},
@@ -63,8 +64,29 @@ def load(name: str) -> dict:
 
 
 def alternation(words) -> str:
-    """A regex alternation of literal words, longest first, so that 人次 wins over 人 and 平方公里 over 公里."""
-    import regex
+    """A regex matching any of the literal `words`, longest first (人次 wins over 人, 平方公里 over 公里).
 
-    unique = sorted(set(words), key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(regex.escape(w) for w in unique) + ")"
+    It is written as a trie (人(?:次|天)?): the engine then decides on the first character instead of trying a
+    hundred alternatives in turn, which is what keeps the quantity scan fast. Valid for `re` and `regex`.
+    """
+    root: dict = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not root:
+        return "(?!)"
+    return "(?:" + _emit(root) + ")"
+
+
+def _emit(node: dict) -> str:
+    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word ends here and longer ones go on: the longer ones are tried first, greedily
+        return ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
+    return body

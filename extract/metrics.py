@@ -39,11 +39,35 @@ def _rules():
     return defaults, tuple(rules)
 
 
+@cache
+def _rules_for(kind: str, base_unit: str) -> tuple[tuple[MetricRule, ...], str | None]:
+    """The keyword rules that apply to a unit kind and unit, and the metric of a unit rule without keywords."""
+    _defaults, rules = _rules()
+    keyword_rules = []
+    fallback = None
+    for rule in rules:
+        if not ((rule.units and base_unit in rule.units) or (rule.kinds and kind in rule.kinds)):
+            continue
+        if rule.keywords is None:
+            fallback = fallback or rule.metric
+        else:
+            keyword_rules.append(rule)
+    return tuple(keyword_rules), fallback
+
+
 def classify_metric(q: Quantity, text: str) -> str:
     """The metric of quantity `q` in cleaned `text`."""
-    defaults, rules = _rules()
+    defaults, _ = _rules()
     if q.unit == "%":
         return "percent"
+    base_unit = q.unit.split("/")[0]
+    keyword_rules, fallback = _rules_for(q.kind, base_unit)
+    if not keyword_rules:  # most units: the kind decides (元 -> funds, 人 -> participants, 个 -> count)
+        if fallback:
+            return fallback
+        if "/" in q.unit and q.kind == "money":
+            return "funds"
+        return defaults.get(q.kind, "count")
     lo = max(0, q.start - LOOK_BEHIND)
     before = text[lo:q.start]
     cut = None
@@ -55,16 +79,8 @@ def classify_metric(q: Quantity, text: str) -> str:
     after_end = min(len(text), q.end + LOOK_AHEAD)
     stop = _CLAUSE_START.search(text, q.end, after_end)
     after = text[q.end:stop.start() if stop else after_end]
-    base_unit = q.unit.split("/")[0]
     best: tuple[int, int, str] | None = None  # (distance, -priority, metric)
-    fallback = None
-    for rule in rules:
-        applies = (rule.units and base_unit in rule.units) or (rule.kinds and q.kind in rule.kinds)
-        if not applies:
-            continue
-        if rule.keywords is None:
-            fallback = fallback or rule.metric  # a unit rule without keywords decides when no keyword does
-            continue
+    for rule in keyword_rules:
         for m in rule.keywords.finditer(before):
             d = len(before) - m.end()
             cand = (d, -rule.priority, rule.metric)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+import re
+
 import regex
 
 from extract.language import alternation, load
@@ -20,6 +22,7 @@ PERCENT_SIGNS = "%％"
 # Characters after 成 that make it a word (成为, 成立, 成效...) rather than "tenths" (七成以上).
 _NOT_TENTHS = "为立功果效绩本员交熟长型都份品年就人龙家才全器败群片套批规色分"
 TIME_UNITS = ["月", "年", "天", "日", "周", "小时", "次", "班"]
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,7 @@ def _tables():
 
 
 @cache
-def quantity_pattern() -> regex.Pattern:
+def quantity_pattern() -> re.Pattern:
     measure, nouns, _people, _rp, _rc, _before, _inside, after, _na = _tables()
     units = alternation(measure)
     per_units = alternation(list(measure) + TIME_UNITS)
@@ -109,14 +112,16 @@ def quantity_pattern() -> regex.Pattern:
             (?:{seps}(?P<num2a>{num})(?P<unit2a>{units}))?           # 1000元至3万元
             (?:/(?P<per>{per_units}))?                                # 1.4元/斤
           | {seps}(?P<num2>{num})大?(?P<unit2>{units})                # 3至5万元, 6-8亿元
-          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])\p{{Han}}{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
+          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])[{HAN}]{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
           | (?P<nounit>(?<=[万亿]))                                   # 公路投资145.4亿 (money implied by the clause)
         )
     )
     (?:(?P<paren>[（(][^（）()\n]{{1,8}}[）)])(?={post}))?
     (?P<post>{post})?
     """
-    return regex.compile(source, regex.VERBOSE)
+    # The standard library's engine runs this pattern about three times faster than `regex` (measured: 23M vs 8M
+    # characters per second over the shared pages); nothing in it needs `regex`.
+    return re.compile(source, re.VERBOSE)
 
 
 @cache
@@ -138,7 +143,7 @@ def find_quantities(text: str) -> list[Quantity]:
 _SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
 
-def quantity_from_match(m: regex.Match, text: str) -> Quantity | None:
+def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
     measure, nouns, people_nouns, rate_prefix, rate_clause, before, _inside, after, not_after = _tables()
     (pct_cn, fden, fnum, tenth, half, num, pct, pnum2, unit_w, num2a, unit2a, per, num2, unit2, _mod, noun,
      nounit, paren, post) = m.groups()

@@ -33,13 +33,9 @@ def find_subject(q: Quantity, text: str) -> str:
     limit = min(len(text), end + max_after)
     brk = _CLAUSE_BREAK.search(text, end, limit)
     after = text[end:brk.start() if brk else limit]
-    cut = 0
-    while cut < len(after):
-        m = stop_after.match(after, cut)
-        if m:
-            break
-        cut += 1
-    after = after[:cut]
+    m = stop_after.search(after)
+    if m:
+        after = after[:m.start()]
     if len(after) >= 2 and _ALL_HAN.fullmatch(after):
         return after
     lo = max(0, q.start - max_before)
