@@ -56,6 +56,7 @@ CHINESE_NUMERAL = (
     r"(?:[数几上](?=[十百千万亿]))?"
     rf"(?:(?=[零〇一二两三四五六七八九十百千万亿{_CAPITALS}]{{2}})[零〇一二两三四五六七八九十百千万亿几{_CAPITALS}]+"
     r"|[零〇一二两三四五六七八九十百千万亿几]+)"
+    r"(?:个亿)?"  # 两个亿: spoken for 两亿
     r"(?:[点點][零〇一二三四五六七八九]+[万亿萬億]*)?"
     r"[余多来]?"
 )
@@ -126,6 +127,8 @@ def _parse_cached(s: str) -> Numeral:
     body = normalise(s)
     if not body:
         raise NotANumeral(s)
+    if body.endswith("个亿"):
+        body = body[:-2] + "亿"  # 两个亿, 十几个亿: spoken for 两亿
     sign = 1
     if body[0] in _SIGNS:  # 负六点六, -10000: the sign belongs to the whole numeral
         sign, body = -1, body[1:]
@@ -310,6 +313,30 @@ def _parse_adjacent_range(m: regex.Match, qualifier: str | None) -> Numeral:
     else:  # 三五 -> 3..5, 两三百 -> 200..300
         low, high = Decimal(a) * scale, Decimal(b) * scale
     return Numeral(low, high, qualifier, True, any(ch in CN_BIG_UNITS for ch in mult))
+
+
+def borrowed_scale(low: str, high: str) -> Decimal:
+    """What the first number of a range borrows from the second: 3至5万 -> 10000 (3万), 十八至三十万 -> 10000,
+    两到三千 -> 1000, 八到九百亿 -> 亿 only (8亿, as JioNLP reads it). 1 when nothing is borrowed: the first number
+    carries units of its own (1万-5万), or would then exceed the second (5000至1万)."""
+    lo, hi = parse_numeral(low), parse_numeral(high)
+    lo_body, hi_body = normalise(low), normalise(high).rstrip("余多来")
+    if any(ch in CN_BIG_UNITS for ch in lo_body):
+        return Decimal(1)
+    big = ""
+    for ch in reversed(hi_body):
+        if ch not in CN_BIG_UNITS:
+            break
+        big = ch + big
+    scale = Decimal(1)
+    if big:
+        for ch in big:
+            scale *= MULTIPLIERS[ch]
+    elif not any(ch in CN_SMALL_UNITS for ch in lo_body) and len(hi_body) == 2 and hi_body[-1] in CN_SMALL_UNITS:
+        scale = Decimal(MULTIPLIERS[hi_body[-1]])  # 两到三千, 2-3百: a digit and one place value
+    if scale == 1 or lo.value * scale >= hi.value:
+        return Decimal(1)
+    return scale
 
 
 def to_number(d: Decimal) -> float:
