@@ -36,6 +36,7 @@ _LIST_JOINERS = ("、", "和", "及", "与", "以及")
 # 济南—滨州—东营高速公路, 银川至惠农南段: names joined by a dash or 至 are the ends of a route, not a place
 _ROUTE_GAP = regex.compile(r"(?:[（(][^）)]{0,10}[）)])?[—－\-~～至]")
 _LEAD_SENTENCES = 2
+_MAX_PREFIX = 8          # longest name before a place suffix (台湾精密制造产业园 has 6)
 _PARAGRAPH_LOOKBACK = 3
 _HEADLINE_WEIGHT = 3
 _HOME_WEIGHT = 6
@@ -201,7 +202,7 @@ def _scan(text: str) -> list[_Hit]:
     for s, e, surface in _find_names(text):
         kind, payload = surfaces[surface]
         if kind == "name":
-            prev_origin = origin_end >= 0 and text[origin_end:s] in _LIST_JOINERS
+            prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in _LIST_JOINERS)
             if _guarded(text, s, e, surface, payload, prev_origin):
                 if prev_origin or text[max(0, s - 4):s].endswith(_guards()["origin_before"]):
                     origin_end = e
@@ -232,15 +233,17 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         if any(hs < e and s < he for hs, he in spans):
             continue   # inside a known name (苏州工业园区, 白甸镇)
         j = s
-        while (j > 0 and s - j < 8 and j not in ends and j not in found_ends and _is_han(text[j - 1])
+        while (j > 0 and s - j < _MAX_PREFIX and j not in ends and j not in found_ends and _is_han(text[j - 1])
                and text[j - 1] not in g["stop"]):
             j -= 1
         if j in found_ends:
             continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
+        if s - j >= _MAX_PREFIX and j > 0 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
+            continue   # the search gave up before a boundary: no name starts here
         parent = ends.get(j, -1)
         if parent < 0:
             for lead in g["leading"]:
-                while text.startswith(lead, j) and s - j > len(lead):
+                while text.startswith(lead, j) and s - j >= len(lead):
                     j += len(lead)
         if g["needs_parent"][m.group()] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
             continue
@@ -540,26 +543,30 @@ def _to_locality(loc: _Loc, written: dict[str, str] | None = None) -> Locality:
 
 
 def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
-    """全省 -> the province of the context, 全市 -> its city, 全县 -> its district."""
+    """全省 -> the province of the context, 全市 -> its city (or its county-level city), 全县/该县 -> its
+    district, 全镇 -> its town, 全区 -> its district, else its autonomous region."""
     if not ctx_loc.code:
         return _Loc()
     codes = gz.chain(ctx_loc.code).codes
     table = gz.divisions()
     levels = [table[c].level for c in codes]
-    want = {"province": ("province",), "city": ("city",), "district": ("county", "zone")}
+    district = next((c for c, lv in zip(codes, levels) if lv in ("county", "zone")), "")
+    if scope == "town":
+        return ctx_loc if ctx_loc.place else _Loc()
     if scope == "region":
-        if any(lv in ("county", "zone") for lv in levels) and table[codes[-1]].name.endswith(("区", "开发区")):
-            scope = "district"
-        elif table[codes[0]].name.endswith("自治区"):
-            scope = "province"
-        else:
-            scope = "district"
-    for c, lv in zip(codes, levels):
-        if lv in want[scope]:
-            return _Loc(c)
-    if scope == "city" and len(codes) == 1:
-        return _Loc()
-    return _Loc()
+        if district and table[district].name.endswith("区"):
+            return _Loc(district)
+        if table[codes[0]].name.endswith("自治区") and not district:
+            return _Loc(codes[0])
+        return _Loc(district) if district else _Loc()
+    if scope == "district":
+        return _Loc(district) if district else _Loc()
+    if scope == "city":
+        if district and table[district].level == "county" and table[district].name.endswith("市"):
+            return _Loc(district)
+        city = next((c for c, lv in zip(codes, levels) if lv == "city"), "")
+        return _Loc(city) if city else _Loc()
+    return _Loc(codes[0])
 
 
 def _inferred_home(counts: Counter) -> _Loc:
