@@ -47,7 +47,6 @@ _KNOWN_GAPS = {
     "肆佰叁拾萬圆整": "capital start; 圆 is not a unit word",
     "肆佰叁拾萬圆": "capital start; 圆 is not a unit word",
     "二十五万三千二百泰铢": "泰铢 is not a unit word (units.toml)",
-    "两个亿卢布": "卢布 is not a unit word (units.toml); 两个亿 itself is read",
     "1万元--5万元": "-- is not a range separator (quantities.RANGE_SEPARATORS)",
     "2——3万港币": "—— is not a range separator (quantities.RANGE_SEPARATORS)",
     "十八至三十万日元": "range scale: quantities._scale_of takes 十万 from 三十万; use numerals.borrowed_scale",
