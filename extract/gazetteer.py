@@ -140,17 +140,28 @@ def chain_names(code: str, table: dict[str, Division] | None = None) -> list[str
     return out
 
 
+def division(code: str) -> Division:
+    """The division of a code. A zone found in text by its ending (宜宾临港经济技术开发区) has the code
+    "<parent adcode>Z<name>" and is made from it, so it needs no table."""
+    table = divisions()
+    if code in table:
+        return table[code]
+    parent, sep, name = code.partition("Z")
+    if not sep or parent not in table or not name:
+        raise UnknownPlace(f"unknown code: {code!r}")
+    return Division(code, "zone", name, "", parent, ())
+
+
 @cache
 def chain(code: str) -> Chain:
     """The full-name chain above and including a division. A county directly under its province (仙桃市)
     is written as both city and district, as gold writes a municipality as both province and city."""
-    table = divisions()
-    d = table[code]
+    d = division(code)
     codes = []
     province = city = district = ""
     c = code
     while c:
-        x = table[c]
+        x = division(c)
         codes.insert(0, c)
         if x.level == "province":
             province = x.name

@@ -146,6 +146,42 @@ def _suffix_pattern() -> re.Pattern:
 
 
 @cache
+def _zone_suffix_pattern() -> re.Pattern:
+    words = sorted((s["word"] for s in gz.suffix_data().get("zone_suffix", [])), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_ZONE_PREFIX_GAP = 4     # characters allowed between a prefecture's name and a zone ending (宜宾|临港|经济技术开发区)
+
+
+def _add_zone_suffixes(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """宜宾临港经济技术开发区: a zone that the gazetteer lacks, named after its prefecture, becomes a zone hit
+    that replaces the prefecture's hit (and the generic 开发区 inside it)."""
+    stop = _guards()["stop"]
+    for m in _zone_suffix_pattern().finditer(text):
+        s, e = m.span()
+        for i in range(len(hits) - 1, -1, -1):
+            h = hits[i]
+            if h.end > s or s - h.end > _ZONE_PREFIX_GAP:
+                if h.end <= s - _ZONE_PREFIX_GAP:
+                    break
+                continue
+            codes = {t.code for t in h.targets if not t.weak}
+            gap = text[h.end:s]
+            if h.kind != "name" or len(codes) != 1 or any(ch in stop or not _is_han(ch) for ch in gap):
+                break
+            code = codes.pop()
+            if gz.division(code).level != "city":
+                break
+            name = text[h.start:e]
+            zone = _Hit(h.start, e, "name", (Target("zone", f"{code}Z{name}", name),))
+            hits = [x for x in hits if not (x.start >= h.start and x.end <= e)] + [zone]
+            hits.sort(key=lambda x: (x.start, x.end))
+            break
+    return hits
+
+
+@cache
 def _guards():
     g = gz.guard_data()
     person = g["person"][0]
@@ -219,6 +255,8 @@ def _scan(text: str) -> list[_Hit]:
             hits.append(_Hit(s, e, "scope", (), word=payload))
         else:
             hits.append(_Hit(s, e, "zone_word", (), word=surface))
+    if _zone_suffix_pattern().search(text):
+        hits = _add_zone_suffixes(text, hits)
     return _add_suffix_places(text, hits)
 
 
@@ -534,10 +572,9 @@ def _to_locality(loc: _Loc, written: dict[str, str] | None = None) -> Locality:
     c = gz.chain(loc.code)
     out = Locality(c.province, c.city, c.district, loc.place)
     if written:
-        table = gz.divisions()
         for code in c.codes:
             if code in written:
-                field = {"province": "province", "city": "city"}.get(table[code].level, "district")
+                field = {"province": "province", "city": "city"}.get(gz.division(code).level, "district")
                 out = replace(out, **{field: written[code]})
     return out
 
@@ -548,7 +585,7 @@ def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
     if not ctx_loc.code:
         return _Loc()
     codes = gz.chain(ctx_loc.code).codes
-    table = gz.divisions()
+    table = {c: gz.division(c) for c in codes}
     levels = [table[c].level for c in codes]
     district = next((c for c, lv in zip(codes, levels) if lv in ("county", "zone")), "")
     if scope == "town":
@@ -573,11 +610,10 @@ def _inferred_home(counts: Counter) -> _Loc:
     """The place that dominates the page: the top province, then the top city in it, then the top district in
     that, each taken only when it has more than half of the mentions of the level above (of its own level for
     the province)."""
-    table = gz.divisions()
     best = ""
     for levels in (("province",), ("city",), ("county", "zone")):
         cands = {c: n for c, n in counts.items()
-                 if table[c].level in levels and (not best or gz.is_ancestor(best, c))}
+                 if gz.division(c).level in levels and (not best or gz.is_ancestor(best, c))}
         if not cands:
             continue
         top, n = max(cands.items(), key=lambda x: (x[1], x[0]))
@@ -644,7 +680,7 @@ def _complete(loc: _Loc, ctx_loc: _Loc, ctx: _Context) -> _Loc:
             return loc
         return _Loc(ctx_loc.code, loc.place)
     if loc.place and ctx_loc.code and gz.is_ancestor(loc.code, ctx_loc.code) and loc.code != ctx_loc.code:
-        return _Loc(ctx_loc.code, loc.place) if gz.divisions()[ctx_loc.code].level in ("county", "zone") else loc
+        return _Loc(ctx_loc.code, loc.place) if gz.division(ctx_loc.code).level in ("county", "zone") else loc
     return loc
 
 
@@ -695,8 +731,10 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
     after_in_clause = [x for x in groups if hits[x[0]].start >= end and hits[x[-1]].end <= ce
                        and not text[max(0, hits[x[0]].start - 2):hits[x[0]].start].endswith(_guards()["destination"])]
     here = _Loc()
-    if before_in_clause:
-        here = g(before_in_clause[-1])
+    for grp in reversed(before_in_clause):
+        here = g(grp)
+        if not here.empty():
+            break
     if after_in_clause:
         after = g(after_in_clause[0])
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where

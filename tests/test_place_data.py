@@ -24,6 +24,7 @@ ALLOWED = {
         "suffix": {"word", "needs_parent", "examples", "not"},
         "scope": {"word", "level", "examples"},
         "zone_word": {"word", "endings", "examples"},
+        "zone_suffix": {"word", "examples"},
     },
     "place_guards.toml": {
         "stop_chars": None,
@@ -72,6 +73,7 @@ DUPLICATE_CHECKS = [
     ("place_suffixes.toml", "suffix", "word"),
     ("place_suffixes.toml", "scope", "word"),
     ("place_suffixes.toml", "zone_word", "word"),
+    ("place_suffixes.toml", "zone_suffix", "word"),
 ]
 
 
