@@ -7,7 +7,10 @@ approx). It also reads the forms a mention rarely has but a number can: financia
 characters (`壹佰伍拾`, `九萬四`, the variants in data/numerals.toml), mixed sections (`3万4000`, `1千零20`), spoken
 elisions (`三万五`, `一百二`), a sign (`负六点六`, `-10000`) and fractions (`三分之一`, `3又1/2`).
 
-The reading is one pass over place values, done here rather than by cn2an so that every rule is visible:
+cn2an reads the place values of every numeral it accepts (in "normal" mode for Chinese, "smart" mode when Arabic
+digits are mixed in). It is called only after the guards above have decided that the string is a number at all;
+for the few well-formed numerals cn2an refuses (`四万万`, `3千万亿`, `200亿零四千230`) the reading falls back to one
+pass over place values, with these rules:
 - a digit times the small unit after it (十 百 千) adds to the current section; small units fall within a section;
 - 万 / 亿 close a section: a unit larger than or equal to the last big unit scales everything read so far
   (`四万万`, `3千万亿`), a smaller one only its own section (`一亿五千万`);
@@ -24,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
 
+import cn2an
 import regex
 
 from extract.errors import ExtractError
@@ -217,6 +221,25 @@ def _read_integer(body: str, digit_string_ok: bool) -> tuple[Decimal, str]:
         if all(kind in ("digit", "zero") for kind, _ in tokens) and digit_string_ok:
             return Decimal("".join(str(v) for _, v in tokens)), ""  # 一七二零 before 点: read digit by digit
         raise NotANumeral(body)  # 二〇二一, 七一, 八一: digit strings are years, holidays and codes
+    read = _cn2an(body)
+    if read is not None:
+        return read, units
+    return _read_place_values(tokens, body), units
+
+
+@lru_cache(maxsize=65536)
+def _cn2an(body: str) -> Decimal | None:
+    """cn2an's reading of a numeral with place values, or None when cn2an refuses it."""
+    mode = "smart" if any(ch.isdigit() for ch in body) else "normal"
+    try:
+        value = cn2an.cn2an(body, mode)
+    except (ValueError, KeyError, IndexError, TypeError):  # how cn2an says "not a numeral I can read"
+        return None
+    return Decimal(str(value))
+
+
+def _read_place_values(tokens: list[tuple[str, Decimal | int]], body: str) -> Decimal:
+    """The fallback reader for numerals cn2an refuses (四万万, 3千万亿): one pass over place values."""
     total = Decimal(0)
     section = Decimal(0)
     current: Decimal | None = None
@@ -259,7 +282,7 @@ def _read_integer(body: str, digit_string_ok: bool) -> tuple[Decimal, str]:
         if current_kind == "digit" and previous == "digit" and elided and len(tokens) > 1:
             current *= elided  # 三万五 -> 5 * 1000, 一百二 -> 2 * 10; not after 零 (一百零二)
         section += current
-    return total + section, units
+    return total + section
 
 
 def _read_decimal(body: str) -> tuple[Decimal, str]:
