@@ -70,8 +70,10 @@ SENTENCE = [
     Case("share-of-whole-is-no-scope", "阳新县列入省级重点项目11个，项目个数占全市的45.8%。", "45.8%", "湖北省/黄石市/阳新县/"),
     Case("clause-only-qizhong", "阳新县列入省级重点项目11个，其中新港园区5个。", "11个", "湖北省/黄石市/阳新县/"),
     Case("qizhong-in-its-clause", "阳新县列入省级重点项目11个，其中新港园区5个。", "5个", "湖北省/黄石市/阳新县/新港园区"),
-    Case("previous-sentence-same-paragraph", "阳新会场由县长主持，黄石市领导出席。据介绍，此次集中开工项目有23个。", "23个",
-         "湖北省/黄石市//"),
+    Case("previous-sentence-together", "阳新会场由县长主持，黄石市领导出席。据介绍，此次集中开工项目有23个。", "23个",
+         "湖北省/黄石市/阳新县/"),
+    Case("previous-sentence-same-paragraph-only", "南京市新建学校3所。\n据介绍，此次集中开工项目有23个。", "23个",
+         "江苏省/徐州市//", headline="徐州市重大项目集中开工"),
 ]
 
 GUARDS = [
