@@ -36,7 +36,7 @@ _LIST_JOINERS = ("、", "和", "及", "与", "以及")
 # 济南—滨州—东营高速公路, 银川至惠农南段: names joined by a dash or 至 are the ends of a route, not a place
 _ROUTE_GAP = regex.compile(r"(?:[（(][^）)]{0,10}[）)])?[—－\-~～至]")
 _LEAD_SENTENCES = 2
-_MAX_PREFIX = 8          # longest name before a place suffix (台湾精密制造产业园 has 6)
+_MAX_PREFIX = 6          # longest name before a place suffix (台湾精密制造产业园 has 6)
 _PARAGRAPH_LOOKBACK = 3
 _HEADLINE_WEIGHT = 3
 _HOME_WEIGHT = 6
@@ -279,14 +279,13 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         if s - j >= _MAX_PREFIX and j > 0 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
             continue   # the search gave up before a boundary: no name starts here
         parent = ends.get(j, -1)
-        if parent < 0:
-            for lead in g["leading"]:
-                while text.startswith(lead, j) and s - j >= len(lead):
-                    j += len(lead)
+        for lead in g["leading"]:
+            while text.startswith(lead, j) and s - j >= len(lead):
+                j += len(lead)
         if g["needs_parent"][m.group()] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
             continue
         name = text[j:e]
-        if parent >= 0 and s == j:
+        if parent >= 0 and s == j and hits[parent].end == j:
             name = text[hits[parent].start:e]   # 海沧保税港区: the parent's name is part of the place's name
         elif s - j < 2:
             continue
