@@ -294,7 +294,11 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         found_ends.add(e)
     if not found:
         return hits
-    return sorted(hits + found, key=lambda h: (h.start, h.end))
+    # `parent` indexed `hits`; point it into the merged list
+    merged = sorted(hits + found, key=lambda h: (h.start, h.end))
+    where = {id(h): n for n, h in enumerate(merged)}
+    return [replace(h, parent=where[id(hits[h.parent])]) if h.kind == "suffix" and h.parent >= 0 else h
+            for h in merged]
 
 
 # ----------------------------------------------------------------------------------------------- page context
