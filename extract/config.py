@@ -70,11 +70,14 @@ def default_config() -> Config:
 
 
 def find_config(explicit: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> Path | None:
-    """The configuration file to use: the one given, else facts.toml in the current folder if there is one."""
+    """The configuration file to use: the one given, else facts.toml in the current folder, else data/facts.toml
+    (the sample corpus's, with each paper's home), else None (the built-in default)."""
     if explicit is not None:
         return Path(explicit)
-    candidate = Path(cwd or ".") / DEFAULT_CONFIG_NAME
-    return candidate if candidate.is_file() else None
+    for candidate in (Path(cwd or ".") / DEFAULT_CONFIG_NAME, Path(cwd or ".") / "data" / DEFAULT_CONFIG_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_config(path: str | os.PathLike | None) -> Config:

@@ -193,8 +193,11 @@ def test_no_config_is_the_built_in_default():
     assert [s.path for s in load_config(None).sources] == [Path("data/articles")]
 
 
-def test_find_config_prefers_the_explicit_file_then_facts_toml_in_the_folder(tmp_path: Path):
+def test_find_config_prefers_the_explicit_file_then_facts_toml_then_data_facts_toml(tmp_path: Path):
     assert find_config(None, cwd=tmp_path) is None
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "facts.toml").write_text("", encoding="utf-8")
+    assert find_config(None, cwd=tmp_path) == tmp_path / "data" / "facts.toml"
     (tmp_path / "facts.toml").write_text("", encoding="utf-8")
     assert find_config(None, cwd=tmp_path) == tmp_path / "facts.toml"
     assert find_config("other.toml", cwd=tmp_path) == Path("other.toml")
