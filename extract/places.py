@@ -125,6 +125,7 @@ def _find_names(text: str) -> list[tuple[int, int, str]]:
     at = np.searchsorted(pairs, keys)
     at[at == len(pairs)] = 0
     surfaces = _surfaces()
+    weak, inside, boundary = _weak_surfaces(), _inside_words(), _guards()["boundary"]
     out: list[tuple[int, int, str]] = []
     last = 0
     for i in np.flatnonzero(pairs[at] == keys).tolist():
@@ -132,11 +133,34 @@ def _find_names(text: str) -> list[tuple[int, int, str]]:
             continue
         for n in index[text[i:i + 2]]:
             surface = text[i:i + n]
-            if surface in surfaces:
-                out.append((i, i + n, surface))
-                last = i + n
-                break
+            if surface not in surfaces:
+                continue
+            # a short county name must start a word: after a boundary or right after another name
+            # (热火朝天, 其中阳新 and 基金会理事长 hold no 朝天, 中阳, 会理)
+            if surface in weak and i > 0 and i != last and text[i - 1] not in boundary and _is_han(text[i - 1]):
+                continue
+            if surface in inside and any(text.startswith(w, i - k) for w, k in inside[surface]):
+                continue   # 最大同心圆 holds no 大同
+            out.append((i, i + n, surface))
+            last = i + n
+            break
     return out
+
+
+@cache
+def _weak_surfaces() -> frozenset[str]:
+    return frozenset(s for s, (kind, payload) in _surfaces().items()
+                     if kind == "name" and all(t.weak for t in payload))
+
+
+@cache
+def _inside_words() -> dict[str, tuple[tuple[str, int], ...]]:
+    """{name: (longer everyday word that contains it, offset of the name in that word)}."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for entry in gz.guard_data().get("part_of_word", []):
+        word, name = entry["word"], entry["name"]
+        out.setdefault(name, []).append((word, word.index(name)))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache
@@ -193,6 +217,7 @@ def _guards():
         "speaker": [regex.compile(x["pattern"]) for x in g.get("speaker", [])],
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
+        "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
         "needs_parent": {s["word"]: s["needs_parent"] for s in gz.suffix_data()["suffix"]},
         "company": [regex.compile(x["pattern"]) for x in g.get("company", [])],
         "destination": tuple(x["word"] for x in g.get("destination_before", [])),
@@ -734,11 +759,7 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
     g = lambda grp: page.group_loc(k, text, hits, grp, ctx)
     before_in_clause = [x for x in groups if hits[x[-1]].end <= start and hits[x[0]].start >= cs]
     after_in_clause = [x for x in groups if hits[x[0]].start >= end and hits[x[-1]].end <= ce]
-    here = _Loc()
-    for grp in reversed(before_in_clause):
-        here = g(grp)
-        if not here.empty():
-            break
+    here = _nearest_or_deeper([g(grp) for grp in before_in_clause])
     if after_in_clause:
         after = g(after_in_clause[0])
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
@@ -754,11 +775,25 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
         by_clause.setdefault(bisect_left(marks, hits[grp[0]].start), []).append(grp)
     for clause in sorted(by_clause, reverse=True):
         grps = by_clause[clause]
-        for grp in sorted(reversed(grps), key=lambda x: _scope_only(hits, x)):
-            loc = g(grp)
-            if not loc.empty():
-                return loc
+        loc = _nearest_or_deeper([g(grp) for grp in grps if not _scope_only(hits, grp)])
+        if loc.empty():
+            loc = _nearest_or_deeper([g(grp) for grp in grps])
+        if not loc.empty():
+            return loc
     return _paragraph_loc(page, k, hits, si, ctx)
+
+
+def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
+    """The last place of `locs` (the nearest before a mention), or an earlier one that lies inside it
+    (赣榆区地处江苏沿海北端: 赣榆区)."""
+    locs = [x for x in locs if not x.empty()]
+    if not locs:
+        return _Loc()
+    found = locs[-1]
+    for x in locs[:-1]:
+        if _inside(x, found):
+            found = x
+    return found
 
 
 def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
@@ -776,12 +811,8 @@ def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context
         # the nearest place named in that sentence, or a deeper one inside it (监利县隶属于湖北省荆州市: 监利县)
         locs = [page.group_loc(k, text, hits, g, ctx) for g in page.groups(text, hits, s, e)
                 if not any(hits[i].clause_only for i in g)]
-        locs = [x for x in locs if not x.empty() and not x.scope]
-        if locs:
-            found = locs[-1]
-            for x in locs[:-1]:
-                if _inside(x, found):
-                    found = x
+        found = _nearest_or_deeper([x for x in locs if not x.scope])
+        if not found.empty():
             return found
         s0 = s
     return None

@@ -28,6 +28,8 @@ ALLOWED = {
     },
     "place_guards.toml": {
         "stop_chars": None,
+        "word_start_after": None,
+        "part_of_word": {"word", "name", "examples"},
         "common_word": {"word", "examples"},
         "weak_name": {"name", "examples"},
         "not_after": {"word", "examples"},

@@ -92,6 +92,8 @@ GUARDS = [
     Case("metropolitan-circle", "阳新主动融入武汉城市圈，列入重点项目11个。", "11个", "///"),
     Case("chaoyang-alone", "朝阳产业新增企业8家。", "8家", "///"),
     Case("short-county-needs-its-city", "在云龙新建道路8条。", "8条", "///"),
+    Case("short-county-starts-a-word", "黄石市共签约33个项目，其中阳新签约18个项目。", "18个", "湖北省/黄石市/阳新县/"),
+    Case("short-county-inside-a-word", "黄石市推介会现场热火朝天，共签约18个项目。", "18个", "湖北省/黄石市//"),
 ]
 
 AMBIGUOUS = [
