@@ -6,7 +6,7 @@ date, an ordinal, a slogan...) is decided by exclusions.py; its metric by metric
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
@@ -14,13 +14,25 @@ import re
 
 import regex
 
+from extract.cleanup import clean_text
 from extract.language import alternation, load
-from extract.numerals import NUMERAL, NotANumeral, parse_numeral
+from extract.numerals import NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
 
-RANGE_SEPARATORS = ["至", "到", "-", "~", "－", "—", "～", "〜", "–"]
+RANGE_SEPARATORS = ["至", "到", "-", "~", "－", "—", "～", "〜", "–", "--", "——"]
 PERCENT_SIGNS = "%％"
+# A currency sign before a number (price-tag style: $20, ￥300) and the unit it stands for.
+CURRENCY_SIGNS = {"$": "美元", "¥": "元", "￥": "元"}
+# The subdivisions of 元 (and of 美元: 美分), what a compound amount adds after the unit: 123元1角1分 = 123.11.
+MINOR_UNITS = {"角": Decimal("0.1"), "毛": Decimal("0.1"), "分": Decimal("0.01"), "美分": Decimal("0.01")}
+# One digit, as a 角/分 count is written (in capitals on cheques: 壹角捌分). The characters of the numeral system.
+_ONE_DIGIT = r"[\d零〇一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖兩]"
 # Characters after 成 that make it a word (成为, 成立, 成效...) rather than "tenths" (七成以上).
-_NOT_TENTHS = "为立功果效绩本员交熟长型都份品年就人龙家才全器败群片套批规色分"
+_NOT_TENTHS = "为立功果效绩本员交熟长型都份品年就人龙家才全器败群片套批规色分像真形行药文语事风灾网线链势林荫团串对双堆千百倍建"
+# Characters before 负 that make it a word (胜负, 抱负, 担负, 背负 ...): there it is no minus sign.
+_NOT_A_SIGN_AFTER = "胜抱欺辜自担肩背身正重负"
+# Unit words that also begin common words, and the lone numerals that then end a word instead of counting:
+# 逐一克服 / 统一克隆 (not 1 克), 一两天 / 三两句 / 两两 (estimates, not 1 两), 一圆梦 (not 1 元).
+_WORD_START_UNITS = {"克": "一", "两": "一三两", "圆": "一"}
 TIME_UNITS = ["月", "年", "天", "日", "周", "小时", "次", "班"]
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 
@@ -94,26 +106,43 @@ def quantity_pattern() -> re.Pattern:
     seps = alternation(RANGE_SEPARATORS)
     post = alternation(after)
     num = NUMERAL
-    # Read top to bottom: a quantity starts with a digit or a Chinese numeral (qualifier words and rate words
-    # before it are looked up by quantity_from_match, which keeps this scan fast); then one of the shapes of a
-    # quantity; then an optional qualifier after (which may follow a short parenthesis: 10亿斤(原粮)左右).
+    digit = _ONE_DIGIT
+    # An Arabic number may carry the k shorthand (15k个百分点, 百分之3.2k) when a unit or a percent sign follows;
+    # 4K and 5K alone (video, races) are not quantities, and need no rule: nothing follows them.
+    numk = rf"{num}(?:[kK](?![A-Za-z]))?"
+    # Read top to bottom: a quantity starts with a digit or a Chinese numeral, or a sign before one (qualifier words
+    # and rate words before it are looked up by quantity_from_match, which keeps this scan fast); then one of the
+    # shapes of a quantity; then an optional qualifier after (which may follow a short parenthesis: 10亿斤(原粮)左右).
+    # One character class as the first test (a sign, a currency sign, 半 of 半成, or what a numeral starts with):
+    # the engine rejects most positions on it at once (an alternation here made the scan a third slower).
+    if not (NUMERAL_START.startswith("[") and NUMERAL_START.endswith("]")):
+        raise ValueError(f"numerals.NUMERAL_START is not one character class: {NUMERAL_START!r}")
     source = rf"""
-    (?=[\d零〇一二两三四五六七八九十百千万亿数几上])
+    (?=[负\-$¥￥半{NUMERAL_START[1:-1]}])
     (?<![\dA-Za-z.])
+    (?P<sign>[负-])?
     (?:
-        百分之(?P<pct_cn>{num})                                   # 百分之三十
+        (?P<pden>[百千万佰仟萬]+)分之(?P<pct_cn>{numk}|{digit})           # 百分之三十, 千分之2.4, 萬分之肆
       | (?P<fden>[一二两三四五六七八九十百]+)分之(?P<fnum>[一二两三四五六七八九十]+)   # 四分之一
-      | (?P<tenth>[一二两三四五六七八九])成(?![{_NOT_TENTHS}])       # 七成
+      | (?P<halftenth>[半兩])成(?![{_NOT_TENTHS}])                  # 半成 (5%), 兩成
       | (?P<half>一半)                                            # 近一半
-      | (?P<num>{num})
+      | (?P<cur>[$¥￥])(?P<cnum>{num})                              # $20, ￥300
+      | (?P<num>{numk})
         (?:
-            [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:{seps}(?P<pnum2>{num})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
+            [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:{seps}(?P<pnum2>{numk})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
+          | (?P<tenth>成)(?![{_NOT_TENTHS}])                          # 七成, 2.5成, 三成半, 七成六
+            (?P<tenth_more>半|[一二三四五六七八九](?![{HAN}]))?
           | (?!{noun_units})大?(?P<unit>{units})                   # (人口 is a noun, not 人 + 口)
+            (?:(?<=[元圆块])又?                                       # 123元1角1分, 十块三毛, 两美元又三美分
+               (?:(?P<jiao>{digit})[角毛])?(?:(?P<fen>{digit})(?P<fen_w>美分|分(?![钟之])))?
+               (?<=[角毛分])钱?)?
+            (?:(?<=[元圆])[整正](?![{HAN}]))?                          # 壹拾壹元整 (as on a cheque)
+            (?P<unit_half>半(?![{HAN}]))?                              # 三斤半, 两米半
             (?:{seps}(?P<num2a>{num})(?P<unit2a>{units}))?           # 1000元至3万元
             (?:/(?P<per>{per_units}))?                                # 1.4元/斤
-          | {seps}(?P<num2>{num})大?(?P<unit2>{units})                # 3至5万元, 6-8亿元
+          | (?:[（(]含[）)])?{seps}(?P<num2>{numk})大?(?P<unit2>{units})   # 3至5万元, 6-8亿元, 1万(含)-5万元
           | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])[{HAN}]{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
-          | (?P<nounit>(?<=[万亿]))                                   # 公路投资145.4亿 (money implied by the clause)
+          | (?P<nounit>(?<=[万亿萬億]))                               # 公路投资145.4亿 (money implied by the clause)
         )
     )
     (?:(?P<paren>[（(][^（）()\n]{{1,8}}[）)])(?={post}))?
@@ -145,10 +174,12 @@ _SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000
 
 def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
     measure, nouns, people_nouns, rate_prefix, rate_clause, before, _inside, after, not_after = _tables()
-    (pct_cn, fden, fnum, tenth, half, num, pct, pnum2, unit_w, num2a, unit2a, per, num2, unit2, _mod, noun,
-     nounit, paren, post) = m.groups()
+    (sign, pden, pct_cn, fden, fnum, halftenth, half, cur, cnum, num, pct, pnum2, tenth, tenth_more, unit_w, jiao,
+     fen, fen_w, unit_half, num2a, unit2a, per, num2, unit2, _mod, noun, nounit, paren, post) = m.groups()
     start = m.start()
     end = m.end()
+    if sign == "负" and start > 0 and text[start - 1] in _NOT_A_SIGN_AFTER:
+        sign, start = None, start + 1  # 胜负3场 counts 3 场
     value_high = None
     noun_unit = False
     rate_per = None
@@ -163,11 +194,34 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                 unit, kind = "%", "percent"
                 if pnum2 is not None:
                     value_high = parse_numeral(pnum2).value
+            elif tenth is not None:
+                if value > 10 or value_high is not None:
+                    return None  # 1万成 is not a share; tenths go up to 十成
+                value *= 10
+                if tenth_more == "半":
+                    value += 5  # 三成半 = 35%
+                elif tenth_more:
+                    value += parse_numeral(tenth_more).value  # 七成六 = 76%
+                unit, kind = "%", "percent"
             elif unit_w is not None:
+                if unit_w in _WORD_START_UNITS and _ends_a_word(unit_w, num, text, m.end("unit")):
+                    return None
+                if unit_w[-1].isascii() and text[unit_end:unit_end + 1] and _latin_goes_on(text[unit_end]):
+                    return None  # 5mg, 3m², 5min: the Latin unit is part of a longer word
                 info = measure[unit_w]
+                whole = _unit_prefix(num, unit_w, measure)
+                if whole is not None:  # 12千米 is 12 公里, not 12千 米; 3千克 is 3 公斤
+                    numeral, n, info = whole
+                    value = n.value
                 if info.needs_multiplier and not n.multiplied:
                     return None
                 unit, kind = info.unit, info.kind
+                if jiao is not None:
+                    value += parse_numeral(jiao).value * MINOR_UNITS["角"]
+                if fen is not None:
+                    value += parse_numeral(fen).value * MINOR_UNITS[fen_w]
+                if unit_half is not None:
+                    value += Decimal("0.5")  # 三斤半, 两米半
                 if num2a is not None:
                     if measure[unit2a].unit != info.unit:
                         return None
@@ -187,12 +241,9 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                 n2 = parse_numeral(num2)
                 unit, kind = info.unit, info.kind
                 value_high = n2.value
-                if not n.multiplied and n2.multiplied:
-                    # 3至5万元: the second number's 万 scales the first, unless the first is larger on its own
-                    # (5000至1万).
-                    scale = _scale_of(num2)
-                    if scale and n.value < n2.value / scale:
-                        value = n.value * scale
+                # 3至5万元 and 十八至三十万: the first number borrows the second's scale, unless it carries its own
+                # or would then exceed the second (5000至1万).
+                value = n.value * borrowed_scale(num, num2)
             elif noun is not None:
                 info = nouns[noun]
                 if info.arabic_only and chinese:
@@ -207,7 +258,11 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                 unit, kind = implied
         elif pct_cn is not None:
             n = parse_numeral(pct_cn)
-            value, unit, kind, numeral, chinese, qualifier = n.value, "%", "percent", pct_cn, True, n.qualifier
+            den = _place_value_product(pden)
+            value = n.value * 100 / den  # 百分之三十 = 30%, 千分之2.4 = 0.24%
+            if value != value.to_integral_value():
+                value = value.normalize()
+            unit, kind, numeral, chinese, qualifier = "%", "percent", pct_cn, True, n.qualifier
         elif fden is not None:
             den = parse_numeral(fden).value
             numr = parse_numeral(fnum).value
@@ -215,15 +270,21 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                 return None
             value = (numr / den * 100).quantize(Decimal("0.0001")).normalize()  # 三分之二 -> 66.6667
             unit, kind, numeral, chinese, qualifier = "%", "percent", fden, True, None
-        elif tenth is not None:
-            value = parse_numeral(tenth).value * 10
-            unit, kind, numeral, chinese, qualifier = "%", "percent", tenth, True, None
+        elif halftenth is not None:
+            value = Decimal(5) if halftenth == "半" else parse_numeral(halftenth).value * 10
+            unit, kind, numeral, chinese, qualifier = "%", "percent", halftenth, True, None
+        elif cur is not None:
+            n = parse_numeral(cnum)
+            value, unit, kind, numeral, chinese, qualifier = n.value, CURRENCY_SIGNS[cur], "money", cnum, False, n.qualifier
         else:  # 一半
             value, unit, kind, numeral, chinese, qualifier = Decimal(50), "%", "percent", "一半", True, None
     except NotANumeral:
         return None
+    if sign is not None:  # 负3.9%, -22.2%: the sign belongs to the whole quantity
+        value = -value
+        value_high = None if value_high is None else -value_high
 
-    num_start = start
+    num_start = start  # a sign (负, -) is part of the number
     # Words before the number: a rate (每公斤6元) and a qualifier (约, 近, 超过), each at most 4 characters.
     pre_qual_re, rate_re = _lookback_patterns()
     if kind == "money":
@@ -292,14 +353,37 @@ def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None
     return None
 
 
-def _scale_of(numeral: str) -> Decimal | None:
-    scale = Decimal(1)
-    for ch in reversed(numeral.rstrip("余多来")):
-        if ch in "十百千万亿":
-            scale *= {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}[ch]
-        else:
-            break
-    return scale if scale != 1 else None
+def _place_value_product(word: str) -> Decimal:
+    """百 -> 100, 千 -> 1000, 百万 -> 10^6, 万万 -> 10^8: the denominator of 百分之 / 千分之 / 百万分之."""
+    value = Decimal(1)
+    for ch in word:
+        value *= _SCALES[_PLAIN_PLACE.get(ch, ch)]
+    return value
+
+
+_PLAIN_PLACE = {"佰": "百", "仟": "千", "萬": "万", "億": "亿"}
+
+
+def _unit_prefix(num: str, unit_w: str, measure: dict[str, UnitInfo]):
+    """(numeral, Numeral, UnitInfo) when the numeral's last 千 belongs to the unit (12千米 = 12 公里), else None."""
+    if len(num) > 1 and num[-1] in "千仟" and "千" + unit_w in measure:
+        try:
+            return num[:-1], parse_numeral(num[:-1]), measure["千" + unit_w]
+        except NotANumeral:
+            return None
+    return None
+
+
+def _ends_a_word(unit_w: str, num: str, text: str, unit_end: int) -> bool:
+    """Whether a unit that also begins common words (克, 两, 圆) is there the start of a word: after a lone
+    numeral that ends a word (逐一克服, 一两天), or, for 两, before more of a numeral (两千两百 cut short)."""
+    if num in _WORD_START_UNITS[unit_w]:
+        return True
+    return unit_w == "两" and unit_end < len(text) and re.match(NUMERAL_START, text[unit_end]) is not None
+
+
+def _latin_goes_on(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum() or ch in "²³"
 
 
 _CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n（）()]")
@@ -336,9 +420,18 @@ def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str]]]:
 
 
 def parse_quantity(s: str) -> Quantity | None:
-    """The first quantity in a short string such as `约1.5万元`, `120余名`, `3至5万元`; None when there is none."""
-    for m in quantity_pattern().finditer(s):
-        q = quantity_from_match(m, s)
+    """The first quantity in a short string such as `约1.5万元`, `120余名`, `3至5万元`; None when there is none.
+
+    The string is read as the extractor reads a page: cleaned first (full-width forms, spaces inside a mention:
+    `新台币 177.1 亿元`), with the span given back in `s`."""
+    cleaned = clean_text(s, join_lines=False)
+    text = cleaned.text
+    for m in quantity_pattern().finditer(text):
+        q = quantity_from_match(m, text)
         if q is not None:
-            return q
+            if text == s:
+                return q
+            start, end = cleaned.raw_span(q.start, q.end)
+            return replace(q, start=start, end=end, num_start=cleaned.raw_offset(q.num_start),
+                           unit_end=cleaned.raw_span(q.num_start, q.unit_end)[1])
     return None
