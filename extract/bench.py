@@ -8,12 +8,15 @@ same text (the ceiling) and `cn2an.transform` (a peer), and prints the ratios. `
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
+import cn2an
 import regex
 
 from extract.errors import UnreadableInput
@@ -42,16 +45,19 @@ def build_corpus(folder: Path, min_chars: int = MIN_CORPUS_CHARS) -> list[str]:
     return corpus
 
 
-def _best_of(fn, repeats: int) -> float:
-    times = []
+def _best_of(fn, repeats: int) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds of this process) over `repeats` runs. The CPU figure is what one
+    core spends, and does not grow when other programs share the machine."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout) -> dict:
+def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout, folder: Path | str = "") -> dict:
     chars = sum(len(t) for t in corpus)
     extract(corpus[0])  # load data files and compile patterns outside the timing
     n_facts = 0
@@ -65,53 +71,51 @@ def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout) -> dict:
             for _ in _NUMERAL_SCAN.finditer(t):
                 pass
 
-    def run_cn2an():
-        import cn2an
-
-        for t in corpus:
-            cn2an.transform(t)
-
-    t_extract = _best_of(run_extract, repeats)
-    t_regex = _best_of(run_regex, repeats)
-    cn2an_corpus = corpus[: max(1, len(corpus) // 10)]  # the peer is slow: a tenth of the corpus, scaled
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    wall_extract, cpu_extract = _best_of(run_extract, repeats)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    wall_regex, cpu_regex = _best_of(run_regex, repeats)
+    cn2an_corpus = corpus[: max(1, len(corpus) // 10)]  # the peer is slow: a tenth of the corpus
     cn2an_chars = sum(len(t) for t in cn2an_corpus)
-    t0 = time.perf_counter()
-    import cn2an
-
-    for t in cn2an_corpus:
-        cn2an.transform(t)
-    t_cn2an = time.perf_counter() - t0
+    with warnings.catch_warnings():  # cn2an warns on every numeral-like word it cannot read
+        warnings.simplefilter("ignore")
+        wall_cn2an, cpu_cn2an = _best_of(lambda: [cn2an.transform(t) for t in cn2an_corpus], 1)
     tracemalloc.start()
     for t in corpus[: max(1, len(corpus) // 4)]:
         extract(t)
-    _, peak = tracemalloc.get_traced_memory()
+    _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    cps = chars / t_extract
+    cps = chars / cpu_extract
     figures = {
         "corpus_chars": chars,
         "documents": len(corpus),
         "facts": n_facts,
-        "extract_seconds": round(t_extract, 3),
+        "extract_cpu_seconds": round(cpu_extract, 3),
+        "extract_wall_seconds": round(wall_extract, 3),
         "extract_chars_per_second": round(cps),
-        "regex_scan_chars_per_second": round(chars / t_regex),
-        "cn2an_transform_chars_per_second": round(cn2an_chars / t_cn2an),
-        "peak_memory_mib": round(peak / 2**20, 1),
+        "extract_chars_per_wall_second": round(chars / wall_extract),
+        "regex_scan_chars_per_second": round(chars / cpu_regex),
+        "cn2an_transform_chars_per_second": round(cn2an_chars / cpu_cn2an),
+        "peak_rss_mib": round(max(rss_before, rss_after) / 1024, 1),
+        "extraction_allocations_peak_mib": round(traced_peak / 2**20, 1),
     }
-    print(f"corpus: {chars:,} characters in {len(corpus)} documents; {n_facts:,} facts", file=out)
-    print(f"extract            {cps:>14,.0f} chars/s   ({t_extract:.3f} s, median of {repeats})", file=out)
+    print(f"corpus: {chars:,} characters in {len(corpus)} documents built from {folder}; {n_facts:,} facts", file=out)
+    print(f"extract            {cps:>14,.0f} chars/s on one core   ({cpu_extract:.3f} CPU s, median of {repeats}; "
+          f"wall {chars / wall_extract:,.0f} chars/s)", file=out)
     print(f"bare regex scan    {figures['regex_scan_chars_per_second']:>14,} chars/s   "
-          f"(ceiling; extract is {chars / t_regex / cps:.1f}x slower)", file=out)
+          f"(the ceiling: `regex` finding numeral runs; extract is {cpu_extract / cpu_regex:.1f}x slower)", file=out)
     print(f"cn2an.transform    {figures['cn2an_transform_chars_per_second']:>14,} chars/s   "
-          f"(peer; extract is {cps / (cn2an_chars / t_cn2an):.1f}x faster)", file=out)
-    print(f"peak memory (tracemalloc, extraction of a quarter of the corpus): {figures['peak_memory_mib']} MiB",
-          file=out)
+          f"(a peer that only rewrites numerals; extract is {cpu_cn2an / cn2an_chars * chars / cpu_extract:.1f}x "
+          f"faster)", file=out)
+    print(f"peak memory: {figures['peak_rss_mib']} MiB resident (process, gazetteer and patterns loaded); "
+          f"{figures['extraction_allocations_peak_mib']} MiB allocated at the peak of extracting", file=out)
     return figures
 
 
 def run(args: argparse.Namespace) -> int:
     folder = Path(args.articles)
     if args.suite in ("extract", "all"):
-        bench_extract(build_corpus(folder), repeats=args.repeats)
+        bench_extract(build_corpus(folder), repeats=args.repeats, folder=folder)
     if args.suite in ("store", "all"):
         from extract.bench_store import run_store_bench
 
