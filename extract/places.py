@@ -228,6 +228,8 @@ def _guards():
         "stop": frozenset(g["stop_chars"]),
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
         "needs_parent": {s["word"]: s["needs_parent"] for s in gz.suffix_data()["suffix"]},
+        "max_prefix": {s["word"]: s.get("max_prefix", _MAX_PREFIX) for s in gz.suffix_data()["suffix"]},
+        "not_followed_by": {s["word"]: tuple(s.get("not_followed_by", ())) for s in gz.suffix_data()["suffix"]},
         "company": [regex.compile(x["pattern"]) for x in g.get("company", [])],
         "destination": tuple(x["word"] for x in g.get("destination_before", [])),
         "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
@@ -304,19 +306,30 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         s, e = m.span()
         if any(hs < e and s < he for hs, he in spans):
             continue   # inside a known name (苏州工业园区, 白甸镇)
+        word = m.group()
+        if text.startswith(g["not_followed_by"][word], e):
+            continue   # 农业农村局, 村民: not a village
+        longest = g["max_prefix"][word]
         j = s
-        while (j > 0 and s - j < _MAX_PREFIX and j not in ends and j not in found_ends and _is_han(text[j - 1])
+        while (j > 0 and s - j < longest and j not in ends and j not in found_ends and _is_han(text[j - 1])
                and text[j - 1] not in g["stop"]):
             j -= 1
         if j in found_ends:
             continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
-        if s - j >= _MAX_PREFIX and j > 0 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
+        if s - j >= longest and j > 0 and j not in ends and _is_han(text[j - 1]) and text[j - 1] not in g["stop"]:
             continue   # the search gave up before a boundary: no name starts here
         parent = ends.get(j, -1)
+        # a word that cannot be part of a name ends the text before the name (如今走进园区, 其中新港园区); a
+        # one-character one (各, 该, 港) only at the start, as it is often part of a name too (新港园区)
         for lead in g["leading"]:
-            while text.startswith(lead, j) and s - j >= len(lead):
-                j += len(lead)
-        if g["needs_parent"][m.group()] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
+            if len(lead) > 1:
+                at = text.rfind(lead, j, s)
+                if at >= 0:
+                    j = at + len(lead)
+            else:
+                while text.startswith(lead, j) and s - j >= 1:
+                    j += 1
+        if g["needs_parent"][word] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
             continue
         name = text[j:e]
         if parent >= 0 and s == j and hits[parent].end == j:
