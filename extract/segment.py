@@ -17,7 +17,9 @@ _FIRST_LINE = regex.compile(r"[ \t]*(\S[^\n]*?)[ \t]*(?:\r?\n|$)")
 # A sentence holds at least one visible character; its end marks (and a closing quote after them) belong to it.
 _SENTENCE = regex.compile(r"[^。！？!?；;\n]*[^\s。！？!?；;][^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
 MAX_PLAIN_HEADLINE = 64
-_SENTENCE_END = "。！？!?；;…"
+# A first line that ends with these is the first sentence of the body, not a headline. Headlines may end with
+# ！ or ？ (千亩包菜急待出售！), so those do not count here.
+_SENTENCE_END = "。；;…"
 
 
 @dataclass(frozen=True, slots=True)
