@@ -26,6 +26,7 @@ import numpy as np
 import regex
 
 from extract import gazetteer as gz
+from extract.language import alternation
 from extract.gazetteer import Target, UnknownPlace
 
 __all__ = ["Locality", "ArticleView", "resolve_localities", "parse_place", "UnknownPlace", "read_homes"]
@@ -187,6 +188,15 @@ def _inside_words() -> dict[str, tuple[tuple[str, int], ...]]:
 
 
 @cache
+def _leading_words() -> tuple[re.Pattern, frozenset[str]]:
+    """The words that cannot be part of a place name, as one pattern (two characters or more) and a set (one)."""
+    leads = _guards()["leading"]
+    longer = [w for w in leads if len(w) > 1]
+    return (re.compile(alternation(longer)) if longer else re.compile("(?!)"),
+            frozenset(w for w in leads if len(w) == 1))
+
+
+@cache
 def _suffix_pattern() -> re.Pattern:
     words = sorted((s["word"] for s in gz.suffix_data()["suffix"]), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
@@ -316,9 +326,13 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     spans = [(h.start, h.end) for h in hits]
     found: list[_Hit] = []
     found_ends: set[int] = set()
+    long_leads, short_leads = _leading_words()
+    k = 0  # hits and suffix matches both come in text order: walk the spans once
     for m in _suffix_pattern().finditer(text):
         s, e = m.span()
-        if any(hs < e and s < he for hs, he in spans):
+        while k < len(spans) and spans[k][1] <= s:
+            k += 1
+        if k < len(spans) and spans[k][0] < e:
             continue   # inside a known name (苏州工业园区, 白甸镇)
         word = m.group()
         if text.startswith(g["not_followed_by"][word], e):
@@ -335,14 +349,14 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         parent = ends.get(j, -1)
         # a word that cannot be part of a name ends the text before the name (如今走进园区, 其中新港园区); a
         # one-character one (各, 该, 港) only at the start, as it is often part of a name too (新港园区)
-        for lead in g["leading"]:
-            if len(lead) > 1:
-                at = text.rfind(lead, j, s)
-                if at >= 0:
-                    j = at + len(lead)
-            else:
-                while text.startswith(lead, j) and s - j >= 1:
-                    j += 1
+        if s - j > 1:
+            last_lead = None
+            for lm in long_leads.finditer(text, j, s):
+                last_lead = lm
+            if last_lead is not None:
+                j = last_lead.end()
+        while j < s and text[j] in short_leads:
+            j += 1
         if g["needs_parent"][word] and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
             continue
         name = text[j:e]
