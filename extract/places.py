@@ -499,6 +499,9 @@ class _Page:
             for h in hs:
                 self._count_hit(h, self.page_counts, 1)
         self._resolved: dict[tuple[int, int], _Loc] = {}
+        # mentions in one sentence share its groups and their places: computed once per page
+        self._groups: dict[tuple[int, int, int], list[list[int]]] = {}
+        self._group_locs: dict[tuple[int, int, tuple[int, ...]], _Loc] = {}
         self._starts: dict[int, list[int]] = {}
         self._marks: dict[int, list[int]] = {}
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
@@ -591,6 +594,13 @@ class _Page:
     def group_loc(self, k: int, text: str, hits: list[_Hit], idxs: list[int], ctx: _Context) -> _Loc:
         """Adjacent names form a chain (徐州市鼓楼区丰财街道: the deepest); names joined by 、 or 和 a list
         (平凉、白银、兰州: what they share)."""
+        key = (k, id(hits), tuple(idxs))
+        loc = self._group_locs.get(key)
+        if loc is None:
+            loc = self._group_locs[key] = self._group_loc(k, text, hits, idxs, ctx)
+        return loc
+
+    def _group_loc(self, k: int, text: str, hits: list[_Hit], idxs: list[int], ctx: _Context) -> _Loc:
         chain_locs: list[_Loc] = []
         current = _Loc()
         prev_end = None
@@ -615,6 +625,13 @@ class _Page:
 
     def groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[list[int]]:
         """Indices of hits in [lo, hi), grouped by adjacency (joined by nothing, 、, 和, or a dash)."""
+        key = (id(hits), lo, hi)
+        found = self._groups.get(key)
+        if found is None:
+            found = self._groups[key] = self._find_groups(text, hits, lo, hi)
+        return found
+
+    def _find_groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[list[int]]:
         out: list[list[int]] = []
         prev_end = None
         starts = self._starts.get(id(hits))
