@@ -9,6 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract import places
 from extract.cleanup import Cleaned, clean_text
 from extract.exclusions import exclusion_reason
 from extract.fact import Fact
@@ -44,23 +45,25 @@ def extract(text: str, doc: str = "", home: str = "", headline: str = "") -> lis
     else:
         spans = split_articles(text)
     articles = [_read_article(text, span, headline) for span in spans]
-    from extract import places  # TEMPORARY until the resolver lands: imported here so that extract() works without it
-
+    indexes = [[_sentence_index(a.sentence_starts, q.start) for q in a.quantities] for a in articles]
     views = [
         places.ArticleView(
             text=a.cleaned.text,
             headline_end=a.headline_end,
             parents=a.span.parents,
             sentences=tuple(a.sentences),
-            mentions=tuple((q.start, q.end, _sentence_index(a.sentence_starts, q.start)) for q in a.quantities),
+            mentions=tuple((q.start, q.end, si) for q, si in zip(a.quantities, idx)),
         )
-        for a in articles
+        for a, idx in zip(articles, indexes)
     ]
     localities = places.resolve_localities(views, home=home)
     facts: list[Fact] = []
-    for a, locs in zip(articles, localities):
-        for q, loc in zip(a.quantities, locs):
-            facts.append(_fact(text, doc, a, q, loc))
+    for a, idx, locs in zip(articles, indexes, localities):
+        sentences: dict[int, str] = {}  # mentions share sentences: cut each once
+        for q, si, loc in zip(a.quantities, idx, locs):
+            if si not in sentences:
+                sentences[si] = _sentence_text(text, a, si)
+            facts.append(_fact(text, doc, a, q, loc, sentences[si]))
     facts.sort(key=lambda f: (f.start, f.end))
     return facts
 
@@ -107,15 +110,18 @@ def _sentence_index(sentence_starts: list[int], pos: int) -> int:
     return max(bisect_right(sentence_starts, pos) - 1, 0)
 
 
-def _fact(raw: str, doc: str, a: _Article, q: Quantity, loc) -> Fact:
+def _sentence_text(raw: str, a: _Article, si: int) -> str:
+    """The sentence as it stands in the raw file (scan breaks included), or in the cleaned text for a headline
+    given apart from the text."""
+    if not a.sentences:
+        return ""
+    ss, se = a.sentences[si]
+    rs, re_ = a.cleaned.raw_span(ss, se)
+    return raw[rs:re_].strip() if rs >= 0 else a.cleaned.text[ss:se].strip()
+
+
+def _fact(raw: str, doc: str, a: _Article, q: Quantity, loc: places.Locality, sentence: str) -> Fact:
     start, end = a.cleaned.raw_span(q.start, q.end)
-    si = _sentence_index(a.sentence_starts, q.start)
-    if a.sentences:
-        ss, se = a.sentences[si]
-        rs, re_ = a.cleaned.raw_span(ss, se)
-        sentence = raw[rs:re_].strip() if rs >= 0 else a.cleaned.text[ss:se].strip()
-    else:
-        sentence = ""
     text = a.cleaned.text
     return Fact(
         doc=doc,
