@@ -18,14 +18,16 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import data as d
+from dashboard.holder import frame_for
 from dashboard.sample import build_store, sample_sources, store_needs_building
 from extract.errors import UnreadableInput
 from extract.export import facts_to_csv_bytes, facts_to_jsonl_bytes
 from extract.refresh import RefreshError
-from extract.store import StoreError, default_store_path, last_run, load_facts, store_signature
+from extract.store import StoreError, default_store_path, last_run, store_signature
 
-# Rows sent to the browser's table; the downloads carry every filtered row.
-TABLE_ROWS = 1000
+# Rows sent to the browser's table (drawing more costs the browser time on every filter change); the downloads
+# carry every filtered row.
+TABLE_ROWS = 500
 # How often an open page checks whether a refresh has changed the store.
 WATCH_SECONDS = 10
 # Labels of the view widgets, which Streamlit also writes into the URL (`?sort=数值从大到小`).
@@ -54,8 +56,17 @@ def store_from_argv(argv: list[str]) -> Path:
 
 @st.cache_resource(max_entries=1, show_spinner="正在读取事实库……")
 def load_frame(store: str, signature: tuple) -> pd.DataFrame:
-    """The whole store as one read-only frame, reloaded only when `signature` (store_signature) changes."""
-    return d.prepare_frame(load_facts(store))
+    """The whole store as one read-only frame shared by every session (a cache_resource hit costs nothing; a
+    cache_data hit would copy a million rows per rerun), reloaded only when `signature` (store_signature) changes.
+    The server may have read it already at start (dashboard.launch)."""
+    return frame_for(store, signature)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_view(store: str, signature: tuple, state: d.FilterState, level: str, sort: str) -> d.PageView:
+    """The figures, chart tables and table rows for one choice (small): a rerun that changes no filter (a chosen
+    row, the number style) redraws without touching the million rows."""
+    return d.page_view(load_frame(store, signature), state, level, sort, TABLE_ROWS)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -162,8 +173,7 @@ def view_ui() -> tuple[str, str, str]:
     return level, style, sort
 
 
-def summary_ui(filtered: pd.DataFrame, total: int) -> None:
-    summary = d.summarise(filtered)
+def summary_ui(summary: d.Summary, total: int) -> None:
     cols = st.columns([1, 1, 1, 3])
     cols[0].metric("文章", f"{summary.articles:,}")
     cols[1].metric("事实", f"{summary.facts:,}", help=f"全部 {total:,} 条中符合筛选的")
@@ -172,41 +182,26 @@ def summary_ui(filtered: pd.DataFrame, total: int) -> None:
     cols[3].metric("日期范围", span)
 
 
-def charts_ui(filtered: pd.DataFrame, state: d.FilterState, level: str, style: str) -> None:
-    """Bar chart by place and month chart for one unit, and the metric mix."""
-    unit = d.chart_unit(filtered, state)
+def charts_ui(view: d.PageView, state: d.FilterState, level: str, style: str) -> None:
+    """Bar chart by place and month chart for one unit, and the metric mix (all from aggregated tables)."""
+    unit = view.unit
     if unit is None:
         st.info("没有符合筛选的事实。")
         return
     metric = d.METRIC_LABELS.get(state.metric, "全部指标") if state.metric else "全部指标"
     st.subheader(f"{metric}，单位：{unit}")
-    others = filtered.loc[(filtered["unit"] != unit).to_numpy(), "unit"].value_counts()
-    others = others[others > 0]
     note = "柱子按限定着色：约数、下限、上限、范围与确数分开标出。不同单位从不相加"
-    if len(others):
-        note += "；未计入的其他单位：" + "、".join(f"{u}（{n:,}条）" for u, n in others.head(8).items())
+    if view.other_units:
+        note += "；未计入的其他单位：" + "、".join(f"{u}（{n:,}条）" for u, n in list(view.other_units.items())[:8])
     st.caption(note + "。")
     left, right = st.columns([3, 2])
-    totals = d.totals_by_place(filtered, unit, level)
-    left.altair_chart(charts.place_bar_chart(totals, unit, d.LEVEL_LABELS[level], style), width="stretch",
+    left.altair_chart(charts.place_bar_chart(view.totals, unit, d.LEVEL_LABELS[level], style), width="stretch",
                       key="place_chart")
-    months = d.totals_by_month(filtered, unit)
-    if len(months):
-        right.altair_chart(charts.month_chart(months, unit, style), width="stretch", key="month_chart")
+    if len(view.months):
+        right.altair_chart(charts.month_chart(view.months, unit, style), width="stretch", key="month_chart")
     else:
         right.caption("这些事实所在的文章都没有日期，无法按时间作图。")
-    right.altair_chart(charts.metric_mix_chart(d.metric_mix(filtered)), width="stretch", key="mix_chart")
-
-
-def table_rows(filtered: pd.DataFrame, sort: str, limit: int = TABLE_ROWS) -> pd.DataFrame:
-    """The facts shown in the table, in the chosen order, at most `limit`."""
-    if sort == "value-desc":
-        return filtered.nlargest(limit, "value")
-    if sort == "value-asc":
-        return filtered.nsmallest(limit, "value")
-    if sort == "date-desc":
-        return filtered.sort_values(d.DAY, ascending=False, na_position="last", kind="stable").head(limit)
-    return filtered.head(limit)
+    right.altair_chart(charts.metric_mix_chart(view.mix), width="stretch", key="mix_chart")
 
 
 def table_view(rows: pd.DataFrame, style: str) -> pd.DataFrame:
@@ -239,12 +234,11 @@ def table_key(state: d.FilterState, sort: str) -> str:
     return f"facts_table_{digest}"
 
 
-def table_ui(filtered: pd.DataFrame, state: d.FilterState, sort: str, style: str) -> int | None:
-    """The facts table; returns the fact_id of the chosen row, if any."""
-    rows = table_rows(filtered, sort)
+def table_ui(rows: pd.DataFrame, total: int, state: d.FilterState, sort: str, style: str) -> int | None:
+    """The facts table (the first rows of `total` filtered facts); returns the fact_id of the chosen row, if any."""
     st.subheader("事实")
-    shown = f"共 {len(filtered):,} 条"
-    if len(filtered) > len(rows):
+    shown = f"共 {total:,} 条"
+    if total > len(rows):
         shown += f"，表中列出按“{SORTS[sort]}”的前 {len(rows):,} 条；下载包含全部"
     st.caption(shown + "。点选一行可查看它的出处。")
     view = table_view(rows, style)
@@ -291,14 +285,16 @@ def source_ui(frame: pd.DataFrame, fact_id: int, style: str) -> None:
         st.html(_PAGE_CSS + '<div class="source-text">' + d.highlight_html(raw, marks) + "</div>")
 
 
-def downloads_ui(filtered: pd.DataFrame, state: d.FilterState) -> None:
-    """CSV (UTF-8 with BOM, formula-safe: extract.export) and JSON Lines of every filtered fact, built on click."""
+def downloads_ui(frame: pd.DataFrame, state: d.FilterState, count: int) -> None:
+    """CSV (UTF-8 with BOM, formula-safe: extract.export) and JSON Lines of every filtered fact, built on click
+    (the filter is applied then, so a rerun costs nothing)."""
     left, right = st.columns(2)
-    left.download_button(f"下载 CSV（{len(filtered):,} 条）", data=lambda: facts_to_csv_bytes(d.export_frame(filtered)),
+    left.download_button(f"下载 CSV（{count:,} 条）",
+                         data=lambda: facts_to_csv_bytes(d.export_frame(d.apply_filters(frame, state))),
                          file_name=d.download_name(state, "csv"), mime="text/csv", on_click="ignore",
                          key="download_csv")
-    right.download_button(f"下载 JSON Lines（{len(filtered):,} 条）",
-                          data=lambda: facts_to_jsonl_bytes(d.export_frame(filtered)),
+    right.download_button(f"下载 JSON Lines（{count:,} 条）",
+                          data=lambda: facts_to_jsonl_bytes(d.export_frame(d.apply_filters(frame, state))),
                           file_name=d.download_name(state, "jsonl"), mime="application/x-ndjson",
                           on_click="ignore", key="download_jsonl")
 
@@ -333,11 +329,11 @@ def main(argv: list[str] | None = None) -> None:
     if frame.empty:
         st.info("事实库里还没有事实：刷新（facts refresh）之后这里会显示图表和表格。")
         return
-    filtered = d.apply_filters(frame, state)
-    summary_ui(filtered, len(frame))
-    charts_ui(filtered, state, level, style)
-    downloads_ui(filtered, state)
-    fact_id = table_ui(filtered, state, sort, style)
+    view = cached_view(str(store), signature, state, level, sort)
+    summary_ui(view.summary, len(frame))
+    charts_ui(view, state, level, style)
+    downloads_ui(frame, state, view.summary.facts)
+    fact_id = table_ui(view.rows, view.summary.facts, state, sort, style)
     if fact_id is not None:
         source_ui(frame, fact_id, style)
 

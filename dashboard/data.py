@@ -25,13 +25,15 @@ from extract.store import CATEGORICAL_COLUMNS, LOADED_COLUMNS, empty_facts_frame
 
 # The store's columns: every Fact field plus fact_id, article_id, path, date, source, url (load_facts).
 STORE_COLUMNS = LOADED_COLUMNS
-# Added by prepare_frame for filtering by date; never exported.
+# Added by prepare_frame for filtering and charting by date; never exported.
 DAY = "day"
+MONTH = "month"
 LEVELS = ("province", "city", "district", "place")
 NUMBER_STYLES = ("chinese", "grouped")
-# Text columns the store leaves as plain objects but the dashboard searches: as categoricals a search scans each
-# distinct sentence once instead of every row (a fact's sentence is shared by the other facts in it).
+# Long text columns the dashboard searches: held as pandas' Arrow-backed strings, which a substring search scans in
+# C (a million sentences in tens of milliseconds) and which load from the snapshot without a Python string each.
 _SEARCHED_TEXT = ("sentence", "text")
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own `str`, which Arrow tables convert to
 
 
 class BadArgument(ValueError):
@@ -63,21 +65,43 @@ def empty_frame() -> pd.DataFrame:
 
 
 def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame of `extract.store.load_facts` made ready for fast filtering: the searched texts and every
-    repeated text as categoricals, numbers as floats, and a `day` column (datetime, NaT when the article has no
-    date). Values are unchanged; the input is not modified."""
+    """The frame of `extract.store.load_facts` made ready for fast filtering: repeated text as categoricals, the
+    searched texts as Arrow-backed strings, numbers as floats, and `day` and `month` columns (datetime, NaT when the
+    article has no date). Values are unchanged; the input is not modified.
+
+    The result is meant to be held read-only by the app for every rerun (st.cache_resource): nothing here is
+    computed again per filter."""
     missing = [c for c in STORE_COLUMNS if c not in frame.columns]
     if missing:
         raise BadArgument(f"the facts frame lacks the columns {missing}")
-    out = frame.loc[:, list(STORE_COLUMNS)].copy()
+    out = frame.loc[:, list(STORE_COLUMNS)].copy(deep=False)
     for column in ("value", "value_high"):
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
-    for column in (*CATEGORICAL_COLUMNS, *_SEARCHED_TEXT):
+        if out[column].dtype != "float64":
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    for column in CATEGORICAL_COLUMNS:
         if not isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = out[column].astype(object).astype("category")
-    # Dates are ISO strings in the store; anything else (missing, unparsable) is "no date", not an error.
-    out[DAY] = pd.to_datetime(out["date"].astype(object), format="ISO8601", errors="coerce")
+    for column in _SEARCHED_TEXT:
+        if not isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].astype(object).astype(TEXT_DTYPE)
+    # Dates are ISO strings in the store; anything else (missing, unparsable) is "no date", not an error. Parsed
+    # once per distinct date, then spread to the facts by category code.
+    out[DAY] = _per_category(out["date"], lambda dates: pd.to_datetime(dates, format="ISO8601", errors="coerce"))
+    out[MONTH] = _per_category(out["date"], lambda dates: pd.to_datetime(dates, format="ISO8601", errors="coerce")
+                               .to_period("M").to_timestamp())
     return out
+
+
+def _per_category(column: pd.Series, convert) -> pd.Series:
+    """`convert` applied to the distinct values of a categorical column, spread to its rows (NaT for missing)."""
+    categories = pd.Index(column.cat.categories.astype(object))
+    converted = pd.DatetimeIndex(convert(categories)).as_unit("ns") if len(categories) else \
+        pd.DatetimeIndex([], dtype="datetime64[ns]")
+    codes = column.cat.codes.to_numpy()
+    values = np.full(len(column), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = codes >= 0
+    values[known] = converted.to_numpy()[codes[known]]
+    return pd.Series(values, index=column.index)
 
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -298,33 +322,50 @@ class FilterOptions:
     sources: list[str] = field(default_factory=list)
 
 
-def _by_frequency(series: pd.Series) -> list[str]:
-    counts = series.value_counts(sort=True)
+def _by_frequency(series: pd.Series, mask: np.ndarray | None = None) -> list[str]:
+    """The values of `series` (rows in `mask` only) from most to least frequent; ties in first-seen order."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        names, counts = series.cat.categories, _code_counts(series, mask)
+        order = np.argsort(-counts, kind="stable")
+        return [str(names[i]) for i in order if counts[i] > 0 and str(names[i]) != ""]
+    counts = (series if mask is None else series[mask]).value_counts(sort=True)
     return [str(v) for v, n in counts.items() if n > 0 and not pd.isna(v) and str(v) != ""]
 
 
-def _by_name(series: pd.Series) -> list[str]:
+def _by_name(series: pd.Series, mask: np.ndarray | None = None) -> list[str]:
+    """The distinct values of `series` (rows in `mask` only), sorted, without empty ones."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        present = series.cat.remove_unused_categories().cat.categories
+        names = series.cat.categories
+        present = [names[i] for i in np.flatnonzero(_code_counts(series, mask))]
     else:
-        present = series.unique()
+        present = (series if mask is None else series[mask]).unique()
     return sorted(str(v) for v in present if not pd.isna(v) and str(v) != "")
+
+
+def _code_counts(series: pd.Series, mask: np.ndarray | None) -> np.ndarray:
+    """How many rows (in `mask`) hold each category of a categorical column: one bincount over the codes, no copy
+    of the rows."""
+    codes = series.cat.codes.to_numpy()
+    if mask is not None:
+        codes = codes[mask]
+    return np.bincount(codes[codes >= 0], minlength=len(series.cat.categories))
 
 
 def filter_options(frame: pd.DataFrame, state: FilterState) -> FilterOptions:
     """Options for the sidebar: metrics and units by how often they occur (units of the chosen metric only);
     provinces -> cities -> districts -> places by name, each narrowed by the levels chosen above it."""
-    units_of = frame["unit"] if not state.metric else frame.loc[(frame["metric"] == state.metric).to_numpy(), "unit"]
+    units_mask = None if not state.metric else (frame["metric"] == state.metric).to_numpy()
     place_lists: list[list[str]] = []
-    mask = np.ones(len(frame), dtype=bool)
+    mask = None
     for level in LEVELS:
-        place_lists.append(_by_name(frame.loc[mask, level]))
+        place_lists.append(_by_name(frame[level], mask))
         chosen = getattr(state, level)
         if chosen:
-            mask &= (frame[level] == chosen).to_numpy()
+            chosen_rows = (frame[level] == chosen).to_numpy()
+            mask = chosen_rows if mask is None else mask & chosen_rows
     return FilterOptions(
         metrics=_by_frequency(frame["metric"]),
-        units=_by_frequency(units_of),
+        units=_by_frequency(frame["unit"], units_mask),
         provinces=place_lists[0],
         cities=place_lists[1],
         districts=place_lists[2],
@@ -421,13 +462,16 @@ def totals_by_place(frame: pd.DataFrame, unit: str, level: str, top: int = 30) -
 def totals_by_month(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Sum of `value` per month of the article date and per qualifier, facts in `unit` with a date only.
     Columns: month (Timestamp, first of the month), qualifier, qualifier_label, total, facts."""
-    rows = frame.loc[(frame["unit"] == unit).to_numpy() & frame[DAY].notna().to_numpy(), [DAY, "qualifier", "value"]]
-    if rows.empty:
+    months = frame[MONTH] if MONTH in frame.columns else frame[DAY].dt.to_period("M").dt.to_timestamp()
+    keep = (frame["unit"] == unit).to_numpy() & months.notna().to_numpy()
+    if not keep.any():
         return pd.DataFrame({"month": pd.Series([], dtype="datetime64[ns]"), "qualifier": [],
                              "qualifier_label": [], "total": [], "facts": []})
-    month = rows[DAY].dt.to_period("M").dt.to_timestamp()
-    out = (rows.assign(month=month, qualifier=rows["qualifier"].astype(str))
-           .groupby(["month", "qualifier"])["value"].agg(total="sum", facts="size").reset_index())
+    rows = pd.DataFrame({"month": months.to_numpy()[keep], "qualifier": frame["qualifier"].array[keep],
+                         "value": frame["value"].to_numpy()[keep]})
+    out = rows.groupby(["month", "qualifier"], observed=True)["value"].agg(total="sum", facts="size").reset_index()
+    out["qualifier"] = out["qualifier"].astype(str)
+    out = out.sort_values(["month", "qualifier"], kind="stable", ignore_index=True)
     out["qualifier_label"] = out["qualifier"].map(QUALIFIER_LABELS)
     return out[["month", "qualifier", "qualifier_label", "total", "facts"]]
 
@@ -453,6 +497,59 @@ def chart_unit(frame: pd.DataFrame, state: FilterState) -> str | None:
         return state.unit
     units = _by_frequency(frame["unit"])
     return units[0] if units else None
+
+
+# Orders of the facts table (the app labels them in Chinese).
+TABLE_ORDERS = ("store", "value-desc", "value-asc", "date-desc")
+
+
+def table_rows(frame: pd.DataFrame, order: str, limit: int) -> pd.DataFrame:
+    """The first `limit` facts of `frame` in `order` (ties keep store order; undated facts last by date). Picks
+    the top rows without sorting the whole frame."""
+    if order not in TABLE_ORDERS:
+        raise BadArgument(f"unknown table order {order!r}; known: {TABLE_ORDERS}")
+    if order == "value-desc":
+        return frame.nlargest(limit, "value")
+    if order == "value-asc":
+        return frame.nsmallest(limit, "value")
+    if order == "date-desc":
+        # NaT is the smallest datetime64 integer, so undated facts come last.
+        days = pd.Series(frame[DAY].to_numpy().view("int64"))
+        return frame.iloc[days.nlargest(limit, keep="first").index.to_numpy()]
+    return frame.head(limit)
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the page draws for one choice of filters, level and order: small enough to cache per choice.
+    The charts get aggregated tables only (at most a few hundred rows), the table at most `limit` facts."""
+
+    summary: Summary
+    unit: str | None
+    other_units: dict[str, int]
+    totals: pd.DataFrame
+    months: pd.DataFrame
+    mix: pd.DataFrame
+    rows: pd.DataFrame
+
+
+def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, limit: int) -> PageView:
+    """The figures, chart tables and first table rows of the facts of `frame` that pass `state`."""
+    filtered = apply_filters(frame, state)
+    unit = chart_unit(filtered, state)
+    others: dict[str, int] = {}
+    totals = months = pd.DataFrame()
+    if unit is not None:
+        counts = filtered["unit"].value_counts()
+        others = {str(u): int(n) for u, n in counts.items() if n > 0 and str(u) != unit}
+        totals = totals_by_place(filtered, unit, level)
+        months = totals_by_month(filtered, unit)
+    rows = table_rows(filtered, order, limit).drop(columns=[DAY, MONTH], errors="ignore")
+    # Plain values, not categoricals: a slice of a categorical keeps every category (a store's worth of paths and
+    # headlines), which the cache would pickle on every filter change.
+    rows = rows.astype({c: object for c in rows.columns if isinstance(rows[c].dtype, pd.CategoricalDtype)})
+    return PageView(summary=summarise(filtered), unit=unit, other_units=others, totals=totals, months=months,
+                    mix=metric_mix(filtered), rows=rows.reset_index(drop=True))
 
 
 # ---------------------------------------------------------------------------------------------------------------

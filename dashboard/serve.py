@@ -48,9 +48,10 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60.0) ->
 
 @contextmanager
 def streamlit_server(store: str | os.PathLike, log: str | os.PathLike | None = None, timeout: float = 60.0):
-    """Run `streamlit run dashboard/app.py -- --store STORE` on a free port; yields the base URL."""
+    """Run `streamlit run dashboard/app.py -- --store STORE` (through dashboard.launch, which reads the store
+    while the server starts) on a free port; yields the base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+    command = [sys.executable, "-m", "dashboard.launch", "run", str(APP), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--", "--store", str(Path(store).absolute())]
     out = open(log, "wb") if log else subprocess.DEVNULL

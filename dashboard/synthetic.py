@@ -16,10 +16,14 @@ from pathlib import Path
 
 from extract.fact import FACT_FIELDS, METRICS, QUALIFIERS, Fact
 from extract.pipeline import EXTRACTOR_VERSION
-from extract.store import open_store, utc_now
+from extract.store import open_store, refresh_snapshot, utc_now
 
 _FACT_INSERT = (f"INSERT INTO facts (article_id, {', '.join(chr(34) + c + chr(34) for c in FACT_FIELDS)}) "
                 f"VALUES ({', '.join('?' * (len(FACT_FIELDS) + 1))})")
+# The generated facts carry their article's date and source themselves (the store's trigger would otherwise copy
+# them in, one update per fact).
+_DATED_FACT_INSERT = (f"INSERT INTO facts (article_id, {', '.join(chr(34) + c + chr(34) for c in FACT_FIELDS)}, date, "
+                      f"source) VALUES ({', '.join('?' * (len(FACT_FIELDS) + 3))})")
 _ARTICLE_INSERT = """INSERT INTO articles (article_id, source_key, doc, path, content_hash, size, mtime_ns,
     extractor_version, settings, headline, date, source, url, home, first_seen, last_seen)
     VALUES (?, ?, ?, ?, '', 0, 0, ?, '', ?, ?, ?, ?, '', ?, ?)"""
@@ -61,6 +65,7 @@ def set_article_facts(store: str | os.PathLike, facts_by_path: Mapping[str | os.
         conn.execute("COMMIT")
     finally:
         conn.close()
+    refresh_snapshot(store)  # as a refresh does after its commit
 
 
 _UNITS = {"throughput": ("吨", "TEU"), "participants": ("人", "户"), "funds": ("元",), "output": ("台", "尾"),
@@ -94,6 +99,7 @@ def write_synthetic_store(store: str | os.PathLike, facts: int = 1_000_000, plac
         def rows():
             for n in range(facts):
                 article = n // facts_per_article + 1
+                day, paper = (first_day + timedelta(days=article % 730)).isoformat(), f"样例报{article % 5}"
                 metric = METRICS[n % len(METRICS)]
                 unit = _UNITS[metric][n % len(_UNITS[metric])]
                 qualifier = QUALIFIERS[rng.randrange(4)] if n % 3 else "exact"
@@ -103,13 +109,14 @@ def write_synthetic_store(store: str | os.PathLike, facts: int = 1_000_000, plac
                 sentence = f"{place}今年{metric}第{n % 997}项完成{text}，同比增长{n % 50}%。"
                 yield (article, f"a{article}", text, 10, 10 + len(text), value, None, unit, qualifier, metric,
                        f"项目{n % 97}", province, city, district, place if n % 2 else "", sentence,
-                       f"第{article}篇：样例新闻标题")
+                       f"第{article}篇：样例新闻标题", day, paper)
 
-        conn.executemany(_FACT_INSERT, rows())
+        conn.executemany(_DATED_FACT_INSERT, rows())
         conn.execute(_RUN_INSERT, (now, utc_now(), articles, articles, facts, EXTRACTOR_VERSION))
         conn.execute("COMMIT")
     finally:
         conn.close()
+    refresh_snapshot(path)  # as a refresh does after its commit
     return {"articles": articles, "facts": facts}
 
 

@@ -1,6 +1,7 @@
 """`facts dashboard [--store PATH] [--port N] [streamlit options...]`: start the Streamlit dashboard.
 
-It runs `python -m streamlit run dashboard/app.py` in a child process; any argument this command does not know
+It runs `python -m dashboard.launch run dashboard/app.py` (Streamlit, with the store read into memory while the
+server starts) in a child process; any argument this command does not know
 (e.g. `--server.address 0.0.0.0`) is passed to Streamlit.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ def dashboard_command(store: str | os.PathLike, port: int, extra: list[str] | No
     """The command line that serves the dashboard for `store` on `port` (extra arguments go to Streamlit)."""
     if not 0 < port < 65536:
         raise ValueError(f"port {port} is not a TCP port")
-    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+    return [sys.executable, "-m", "dashboard.launch", "run", str(APP), "--server.port", str(port),
             "--browser.gatherUsageStats", "false", *(extra or []), "--", "--store", str(Path(store).absolute())]
 
 

@@ -35,7 +35,7 @@ from extract.errors import BadRecord, ExtractError, OversizedInput, UnreadableIn
 from extract.fact import FACT_FIELDS
 from extract.pipeline import EXTRACTOR_VERSION, extract
 from extract.reader import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, decode_article
-from extract.store import STORE_ENV, default_store_path, open_store, utc_now
+from extract.store import STORE_ENV, default_store_path, open_store, refresh_snapshot, utc_now
 
 FEED_SUFFIXES = (".jsonl",)
 FEED_KEYS = frozenset({"id", "title", "date", "source", "url", "text", "home"})
@@ -607,6 +607,9 @@ def run_locked(sources: list[Source], store: Path, workers: int, scheduler: str 
                          ((summary.run_id, s.source_key, s.reason, s.detail) for s in skips))
         conn.execute("COMMIT")
         committed = True
+        # The columnar copy that readers load (extract.store); a crash before this line leaves a stale one, which
+        # its tag tells readers to ignore.
+        refresh_snapshot(store)
         for skip in skips:
             progress.note(f"refresh: skipped {skip.source_key}: {skip.reason}: {skip.detail}")
         return summary

@@ -252,7 +252,7 @@ def test_the_store_comes_from_argv_or_environment(monkeypatch, case: ArgvCase):
 
 def test_facts_dashboard_runs_streamlit_on_the_store(tmp_path):
     command = dashboard_command(tmp_path / "f.sqlite", 8599, ["--server.address", "127.0.0.1"])
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4].endswith("dashboard/app.py")
+    assert command[1:4] == ["-m", "dashboard.launch", "run"] and command[4].endswith("dashboard/app.py")
     assert command[command.index("--server.port") + 1] == "8599"
     assert command[-3:] == ["--", "--store", str(tmp_path / "f.sqlite")]
     assert "--server.address" in command[: command.index("--")]

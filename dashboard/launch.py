@@ -1,0 +1,33 @@
+"""`python -m dashboard.launch run dashboard/app.py [streamlit options] -- --store PATH`: `python -m streamlit`
+with the store read into memory while the server starts.
+
+Streamlit runs the app script only when a visitor opens the page, so without this the first visitor of a freshly
+started server waits for a million facts to be read. This starts that read on a background thread
+(dashboard.holder.preload) in the server process, then hands the same arguments to Streamlit's own command line.
+`facts dashboard`, the browser tests and the benchmark all start the server this way.
+"""
+from __future__ import annotations
+
+import sys
+
+from dashboard.app import store_from_argv
+from dashboard.holder import preload
+
+
+def app_arguments(argv: list[str]) -> list[str]:
+    """The arguments after `--`, which Streamlit passes to the app script."""
+    return argv[argv.index("--") + 1:] if "--" in argv else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        preload(store_from_argv(app_arguments(argv)))
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", *argv]
+    return cli.main(prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
