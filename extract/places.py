@@ -502,6 +502,7 @@ class _Page:
         # mentions in one sentence share its groups and their places: computed once per page
         self._groups: dict[tuple[int, int, int], list[list[int]]] = {}
         self._group_locs: dict[tuple[int, int, tuple[int, ...]], _Loc] = {}
+        self.paragraph_locs: dict[tuple[int, int], _Loc | None] = {}
         self._starts: dict[int, list[int]] = {}
         self._marks: dict[int, list[int]] = {}
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
@@ -865,6 +866,13 @@ def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
 
 def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
     """The nearest place named in the few sentences before, in the same paragraph (not across a line)."""
+    key = (k, si)
+    if key not in page.paragraph_locs:  # every mention of a sentence without a place asks the same question
+        page.paragraph_locs[key] = _find_paragraph_loc(page, k, hits, si, ctx)
+    return page.paragraph_locs[key]
+
+
+def _find_paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
     a = page.articles[k]
     text = a.text
     s0 = a.sentences[si][0]
