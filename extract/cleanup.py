@@ -51,10 +51,16 @@ _INNER_SPACE = re.compile(
 )
 
 
-def _ends_a_heading(text: str, pos: int) -> bool:
-    """Whether the line that holds `pos` is a markdown heading (its break must stay)."""
+# A line a scanner or a layout tool wrapped is long; a short line without a sentence end is a subheading, a
+# caption or a byline, and its line break is a real boundary (储藏窖建到田头 / 镇党委书记介绍 is not 田头镇).
+MIN_WRAPPED_LINE = 16
+
+
+def _keeps_its_break(text: str, pos: int) -> bool:
+    """Whether the line that ends at `pos` is a markdown heading or too short to have been wrapped."""
     line_start = text.rfind("\n", 0, pos) + 1
-    return text[line_start:pos].lstrip(" \t").startswith("#")
+    line = text[line_start:pos].strip(" \t")
+    return line.startswith("#") or len(line) < MIN_WRAPPED_LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ def clean_text(raw: str, base: int = 0, join_lines: bool = True) -> Cleaned:
     pos = 0
     out_len = 0
     for m in _INNER_SPACE.finditer(text):
-        if "\n" in m.group() and (not join_lines or _ends_a_heading(text, m.start())):
+        if "\n" in m.group() and (not join_lines or _keeps_its_break(text, m.start())):
             continue
         pieces.append(text[pos:m.start()])
         out_len += m.start() - pos

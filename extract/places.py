@@ -36,7 +36,7 @@ _CLAUSE_RX = re.compile("[" + _CLAUSE_MARKS + "]")
 _LIST_JOINERS = ("、", "和", "及", "与", "以及")
 # 济南—滨州—东营高速公路, 银川至惠农南段: names joined by a dash or 至 are the ends of a route, not a place
 _ROUTE_GAP = regex.compile(r"(?:[（(][^）)]{0,10}[）)])?[—－\-~～至]")
-_LEAD_SENTENCES = 2
+_LEAD_SENTENCES = 3
 _MAX_PREFIX = 6          # longest name before a place suffix (台湾精密制造产业园 has 6)
 _PARAGRAPH_LOOKBACK = 3
 _HEADLINE_WEIGHT = 3
@@ -400,7 +400,12 @@ class _Context:
     def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
         """The one reading of a name that the context supports, else what all readings share."""
         if len(targets) == 1 and not targets[0].weak:
-            return _target_loc(targets[0])
+            t = targets[0]
+            if t.level == "town" and (self.article or self.page) and self.support(t.code, exclude_self=True) == 0:
+                # a town of the same name elsewhere (双店镇 of 宁都县 in an article about 东海县): keep the
+                # town's name and let the context give its county
+                return _Loc("", t.name)
+            return _target_loc(t)
         scored = []
         for t in targets:
             if not t.code:

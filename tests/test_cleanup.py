@@ -14,7 +14,8 @@ class Case(NamedTuple):
 
 
 CASES = [
-    Case("产业\n\n工人近１０万人。", "产业工人近10万人。"),
+    Case("开发区现有企业4680家，工会组织416个，产业\n\n工人近１０万人。", "开发区现有企业4680家，工会组织416个，产业工人近10万人。"),
+    Case("补贴精准到户 储藏窖建到田头\n镇党委书记介绍", "补贴精准到户储藏窖建到田头\n镇党委书记介绍"),
     Case("增幅达３５％．", "增幅达35%."),
     Case("白甸镇： 178条河道 发包", "白甸镇：178条河道发包"),
     Case("总投资18.5\u3000亿元", "总投资18.5亿元"),
@@ -41,7 +42,7 @@ def test_every_character_maps_back_to_itself(case: Case):
 
 
 def test_a_span_across_a_scan_break_maps_to_the_raw_span():
-    raw = "产业\n\n工人近10万人。"
+    raw = "开发区现有企业4680家，工会组织416个，产业\n\n工人近10万人。"
     c = clean_text(raw)
     i = c.text.index("近10万人")
     s, e = c.raw_span(i, i + len("近10万人"))
