@@ -300,8 +300,9 @@ def _scan(text: str) -> list[_Hit]:
         if kind == "name":
             prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in _LIST_JOINERS)
             if _guarded(text, s, e, surface, payload, prev_origin):
-                if prev_origin or text[max(0, s - 4):s].endswith(_guards()["origin_before"]):
-                    origin_end = e
+                before = text[max(0, s - 4):s]
+                if prev_origin or before.endswith(_guards()["origin_before"]) or before.endswith(_guards()["destination"]):
+                    origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
                 # 河北保定的尹艳芳说: the names right before a guarded one belong to it
                 while hits and hits[-1].end == s and hits[-1].kind == "name":
                     s = hits.pop().start
