@@ -759,7 +759,10 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             if loc is None:
                 loc = fallback
             elif loc.scope:
-                loc = _apply_scope(loc.scope, fallback)
+                # 全县 refers to the county named last in the paragraph (寻甸县……。全县新建……), else the article's
+                near = _paragraph_loc(page, k, hits, si, ctx)
+                scoped = _apply_scope(loc.scope, near) if near is not None and not near.empty() else _Loc()
+                loc = scoped if not scoped.empty() else _apply_scope(loc.scope, fallback)
             else:
                 loc = _complete(loc, fallback, ctx)
             locs.append(_to_locality(loc, page.written))
