@@ -6,7 +6,6 @@ dashboard/charts.py draws charts, the `*_ui` functions here draw widgets and ret
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 from html import escape
 import sys
@@ -18,12 +17,12 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import data as d
-from dashboard.holder import frame_for
+from dashboard.holder import frame_for, store_from_argv
 from dashboard.sample import build_store, sample_sources, store_needs_building
 from extract.errors import UnreadableInput
 from extract.export import facts_to_csv_bytes, facts_to_jsonl_bytes
 from extract.refresh import RefreshError
-from extract.store import StoreError, default_store_path, last_run, store_signature
+from extract.store import StoreError, last_run, store_signature
 
 # Rows sent to the browser's table (drawing more costs the browser time on every filter change); the downloads
 # carry every filtered row.
@@ -43,15 +42,6 @@ p.source-meta { color: #666; font-size: 0.85em; }
 div.source-text { white-space: pre-wrap; line-height: 1.8; border: 1px solid #ddd; padding: 0.8em;
                   max-height: 32em; overflow-y: auto; }
 </style>"""
-
-
-def store_from_argv(argv: list[str]) -> Path:
-    """The store named by `--store PATH` after the `--` of `streamlit run app.py -- --store PATH`, else the
-    default store ($FACTS_STORE or data/facts.sqlite)."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--store")
-    args, _ = parser.parse_known_args(argv)
-    return Path(args.store) if args.store else default_store_path()
 
 
 @st.cache_resource(max_entries=1, show_spinner="正在读取事实库……")

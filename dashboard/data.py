@@ -533,6 +533,15 @@ class PageView:
     rows: pd.DataFrame
 
 
+def _plain_values(column: pd.Series) -> pd.Series:
+    """A few rows of a categorical column as plain Python strings (None when missing), looking up only the
+    categories used (converting all of a store's paths or headlines would cost more than the rows)."""
+    codes = column.cat.codes.to_numpy()
+    names = column.cat.categories.take(np.where(codes >= 0, codes, 0)) if len(column.cat.categories) else []
+    return pd.Series([str(name) if code >= 0 else None for name, code in zip(names, codes)] if len(names) else
+                     [None] * len(column), index=column.index, dtype=object)
+
+
 def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, limit: int) -> PageView:
     """The figures, chart tables and first table rows of the facts of `frame` that pass `state`."""
     filtered = apply_filters(frame, state)
@@ -547,7 +556,8 @@ def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, l
     rows = table_rows(filtered, order, limit).drop(columns=[DAY, MONTH], errors="ignore")
     # Plain values, not categoricals: a slice of a categorical keeps every category (a store's worth of paths and
     # headlines), which the cache would pickle on every filter change.
-    rows = rows.astype({c: object for c in rows.columns if isinstance(rows[c].dtype, pd.CategoricalDtype)})
+    rows = rows.assign(**{c: _plain_values(rows[c]) for c in rows.columns
+                          if isinstance(rows[c].dtype, pd.CategoricalDtype)})
     return PageView(summary=summarise(filtered), unit=unit, other_units=others, totals=totals, months=months,
                     mix=metric_mix(filtered), rows=rows.reset_index(drop=True))
 

@@ -9,6 +9,7 @@ waits for it rather than reading the store a second time.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import threading
 from pathlib import Path
@@ -16,7 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data import empty_frame, prepare_frame
-from extract.store import StoreError, load_facts, store_signature
+from extract.store import StoreError, default_store_path, load_facts, store_signature
+
+def store_from_argv(argv: list[str]) -> Path:
+    """The store named by `--store PATH` after the `--` of `streamlit run app.py -- --store PATH`, else the
+    default store ($FACTS_STORE or data/facts.sqlite)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--store")
+    args, _ = parser.parse_known_args(argv)
+    return Path(args.store) if args.store else default_store_path()
+
 
 _lock = threading.Lock()
 _held: dict[str, object] = {"key": None, "frame": None}

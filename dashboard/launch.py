@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 
-from dashboard.app import store_from_argv
-from dashboard.holder import preload
+# Only what the preload needs is imported before it starts; Streamlit and the app's own imports follow while it
+# runs.
+from dashboard.holder import preload, store_from_argv
 
 
 def app_arguments(argv: list[str]) -> list[str]:

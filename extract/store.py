@@ -312,8 +312,9 @@ def load_facts(path: str | os.PathLike, arrow_text: bool = False, keep_snapshot:
     snapshot is rewritten when `keep_snapshot` and the folder is writable. A missing or empty store gives an empty
     frame with the same columns.
 
-    arrow_text: the two long text columns (text, sentence) as pandas' Arrow-backed strings instead of Python
-    objects: ten times cheaper to load and to search, for a reader that holds a million facts (the dashboard).
+    arrow_text: the two long text columns (text, sentence) and the categories of the others as pandas' Arrow-backed
+    strings instead of Python objects: ten times cheaper to load and to search, for a reader that holds a million
+    facts (the dashboard).
     """
     p = Path(path)
     tag = store_content_tag(p)
@@ -377,9 +378,12 @@ def table_to_frame(table: pa.Table, arrow_text: bool = False) -> pd.DataFrame:
     """The pandas frame of a facts table, with the dtypes of `typed_facts_frame` (Arrow-backed text columns when
     `arrow_text`)."""
     frame = table.to_pandas()
-    if not arrow_text:
-        for name in TEXT_COLUMNS:
-            frame[name] = frame[name].astype(object)
+    if arrow_text:
+        # Categories stay pandas' Arrow-backed `str` too (they compare equal to plain strings): turning a store's
+        # worth of distinct paths and headlines into Python strings would cost the dashboard's first page.
+        return frame[list(LOADED_COLUMNS)]
+    for name in TEXT_COLUMNS:
+        frame[name] = frame[name].astype(object)
     for name in CATEGORICAL_COLUMNS:
         # Categories of plain Python strings, as typed_facts_frame gives, so that comparisons and exports agree.
         column = frame[name]
