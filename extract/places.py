@@ -419,6 +419,12 @@ class _Context:
             scored.append((s, t))
         if not scored:
             return _Loc()
+        codes_scored = {t.code for _, t in scored}
+        ancestors = [t for _, t in scored if any(gz.is_ancestor(t.code, o) for o in codes_scored if o != t.code)]
+        if ancestors and not any(near):
+            # 长沙 is 长沙市 and also the short form of 长沙县 inside it: the short form names the larger unit
+            scored = [(sc, t) for sc, t in scored if t in ancestors or not any(
+                gz.is_ancestor(a.code, t.code) for a in ancestors)]
         scored.sort(key=lambda x: -x[0])
         if len(scored) == 1 or scored[0][0] > scored[1][0]:
             return _target_loc(scored[0][1])
