@@ -400,13 +400,16 @@ class _Context:
 
     def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
         """The one reading of a name that the context supports, else what all readings share."""
+        if targets and all(t.level == "town" for t in targets) and (self.article or self.page or self.home):
+            # a town whose city and county the page never names (青山乡 of 桂东县 on a page of 衡南县, 田头镇 of
+            # 宁都县 in an article about 东海县) is another town of that name: keep the name, let the context
+            # give its county
+            named = tuple(t for t in targets if any(self.mentioned(c) > 0 for c in gz.chain(t.code).codes[1:]))
+            if not named:
+                return _Loc("", targets[0].name)
+            targets = named
         if len(targets) == 1 and not targets[0].weak:
-            t = targets[0]
-            if t.level == "town" and (self.article or self.page) and self.support(t.code, exclude_self=True) == 0:
-                # a town of the same name elsewhere (双店镇 of 宁都县 in an article about 东海县): keep the
-                # town's name and let the context give its county
-                return _Loc("", t.name)
-            return _target_loc(t)
+            return _target_loc(targets[0])
         scored = []
         for t in targets:
             if not t.code:
