@@ -518,6 +518,7 @@ class _Page:
         self._groups: dict[tuple[int, int, int], list[list[int]]] = {}
         self._group_locs: dict[tuple[int, int, tuple[int, ...]], _Loc] = {}
         self.paragraph_locs: dict[tuple[int, int], _Loc | None] = {}
+        self.mention_locs: dict[tuple[int, ...], _Loc | None] = {}
         self._starts: dict[int, list[int]] = {}
         self._marks: dict[int, list[int]] = {}
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
@@ -842,6 +843,19 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
     groups = page.groups(text, hits, s, e)
     if not groups:
         return _paragraph_loc(page, k, hits, si, ctx)
+    # The answer depends only on the clause and on which place groups lie before and after the mention in it:
+    # mentions of one clause with no place between them (分别增长1.0%、6.0%) share it.
+    before_n = sum(1 for x in groups if hits[x[-1]].end <= start)
+    after_n = sum(1 for x in groups if hits[x[0]].start >= end)
+    key = (k, si, cs, ce, before_n, after_n)
+    if key not in page.mention_locs:
+        page.mention_locs[key] = _clause_loc(page, k, hits, start, end, si, ctx, s, e, cs, ce, groups)
+    return page.mention_locs[key]
+
+
+def _clause_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context, s: int, e: int,
+                cs: int, ce: int, groups: list[list[int]]) -> _Loc | None:
+    text = page.articles[k].text
     g = lambda grp: page.group_loc(k, text, hits, grp, ctx)
     before_in_clause = [x for x in groups if hits[x[-1]].end <= start and hits[x[0]].start >= cs]
     after_in_clause = [x for x in groups if hits[x[0]].start >= end and hits[x[-1]].end <= ce]
