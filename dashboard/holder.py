@@ -19,6 +19,7 @@ import pandas as pd
 from dashboard.data import empty_frame, prepare_frame
 from extract.store import StoreError, default_store_path, load_facts, store_signature
 
+
 def store_from_argv(argv: list[str]) -> Path:
     """The store named by `--store PATH` after the `--` of `streamlit run app.py -- --store PATH`, else the
     default store ($FACTS_STORE or data/facts.sqlite)."""

@@ -568,3 +568,40 @@ SKIP_CASES = [
 @pytest.mark.parametrize("case", SKIP_CASES, ids=lambda c: c.id)
 def test_skipped_inputs_are_counted_by_reason(case: SkipCase):
     assert d.skipped_by_reason(case.run) == case.expect
+
+
+@dataclass(frozen=True)
+class OrderCase:
+    id: str
+    order: str
+    limit: int
+    sort_by: list[str]
+    ascending: list[bool]
+
+
+# Each order's first rows are those a full stable sort gives (undated facts last by date).
+ORDER_CASES = [
+    OrderCase("store-order", "store", 3, [], []),
+    OrderCase("largest-values", "value-desc", 4, ["value"], [False]),
+    OrderCase("smallest-values", "value-asc", 4, ["value"], [True]),
+    OrderCase("newest-first", "date-desc", 6, [d.DAY], [False]),
+]
+
+
+@pytest.mark.parametrize("case", ORDER_CASES, ids=lambda c: c.id)
+def test_table_rows_are_the_first_of_the_order(frame, case: OrderCase):
+    expected = (frame.sort_values(case.sort_by, ascending=case.ascending, kind="stable", na_position="last")
+                if case.sort_by else frame).head(case.limit)
+    assert list(d.table_rows(frame, case.order, case.limit)["fact_id"]) == list(expected["fact_id"])
+
+
+def test_page_view_holds_small_plain_tables_for_one_choice(frame):
+    state = d.FilterState(metric="funds")
+    view = d.page_view(frame, state, "city", "value-desc", 2)
+    filtered = d.apply_filters(frame, state)
+    assert view.summary == d.summarise(filtered)
+    assert view.unit == d.chart_unit(filtered, state)
+    assert list(view.rows["fact_id"]) == list(filtered.nlargest(2, "value")["fact_id"])
+    assert not any(isinstance(view.rows[c].dtype, pd.CategoricalDtype) for c in view.rows.columns)
+    assert view.totals.equals(d.totals_by_place(filtered, view.unit, "city"))
+    assert sum(view.other_units.values()) == len(filtered) - (filtered["unit"] == view.unit).sum()
