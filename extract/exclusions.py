@@ -142,8 +142,12 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     clause_after, clause_before = clause_after
     for rule, words in clause_after:
         tail = text[q.end:clause_end]
-        if any(w in tail for w in words):
-            return rule.id
+        for w in words:
+            at = tail.find(w)
+            while at >= 0:
+                if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
+                    return rule.id
+                at = tail.find(w, at + 1)
     for rule, words in clause_before:
         if rule.units and q.unit not in rule.units:
             continue
