@@ -75,6 +75,7 @@ def _compiled():
     after += [(r, r.pattern) for r in by_kind.get("after_pattern", [])]
     compounds = {unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds}
     bare = by_kind.get("bare", [])
+    bare = bare + by_kind.get("unit", [])
     any_after = regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words]))
     return before, after, (clause_after, clause_before), inside, patterns, compounds, bare, any_before, any_after
 
@@ -120,7 +121,10 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
         return "measure-word-in-a-word"
     for rule in bare:
-        if _is_bare_place_value(q) and q.unit not in rule.units:
+        if rule.kind == "unit":
+            if q.unit in rule.units:
+                return rule.id
+        elif _is_bare_place_value(q) and q.unit not in rule.units:
             return rule.id
     head = text[max(0, q.start - 4):q.start]
     head_number = text[max(0, q.num_start - 4):q.num_start]
