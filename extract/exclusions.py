@@ -15,8 +15,8 @@ import regex
 
 from extract.language import alternation, load
 from extract.quantities import Quantity
+from extract.segment import text_after, text_before
 
-_CLAUSE_END = regex.compile(r"[，,。！？!?；;\n]")
 _TITLE = regex.compile(r"《[^《》\n]{0,60}》")
 _ARTICLE_UNITS_KINDS = {"other", "people", "households", "vessels", "containers"}
 # After a threshold the sentence names the group it defines: 的 + noun, or a noun straight away.
@@ -141,11 +141,9 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
             continue
         if pat.match(text, q.end) or pat.match(text, q.unit_end):
             return rule.id
-    clause_end_m = _CLAUSE_END.search(text, q.end)
-    clause_end = clause_end_m.start() if clause_end_m else len(text)
+    tail = text_after(text, q.end, len(text))
     clause_after, clause_before = clause_after
     for rule, words in clause_after:
-        tail = text[q.end:clause_end]
         for w in words:
             at = tail.find(w)
             while at >= 0:
@@ -155,11 +153,7 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     for rule, words in clause_before:
         if rule.units and q.unit not in rule.units:
             continue
-        lo = max(0, q.start - 24)
-        cut = None
-        for m in _CLAUSE_END.finditer(text, lo, q.start):
-            cut = m.end()
-        head_clause = text[cut if cut is not None else lo:q.start]
+        _, head_clause = text_before(text, q.start, 24)
         if any(w in head_clause for w in words):
             return rule.id
     for rule in patterns:

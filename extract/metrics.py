@@ -12,8 +12,8 @@ import regex
 
 from extract.language import alternation, load
 from extract.quantities import Quantity
+from extract.segment import text_after, text_before
 
-_CLAUSE_START = regex.compile(r"[，,。！？!?；;\n]")
 LOOK_BEHIND = 24   # characters of the clause before the mention that keywords are looked for in
 LOOK_AHEAD = 8     # and after it (鱼苗500多万尾 has its noun before, 发送大柜1395箱 too; 2000台设备 after)
 
@@ -68,17 +68,8 @@ def classify_metric(q: Quantity, text: str) -> str:
         if "/" in q.unit and q.kind == "money":
             return "funds"
         return defaults.get(q.kind, "count")
-    lo = max(0, q.start - LOOK_BEHIND)
-    before = text[lo:q.start]
-    cut = None
-    for m in _CLAUSE_START.finditer(before):
-        cut = m.end()
-    if cut is not None:
-        before = before[cut:]
-        lo += cut
-    after_end = min(len(text), q.end + LOOK_AHEAD)
-    stop = _CLAUSE_START.search(text, q.end, after_end)
-    after = text[q.end:stop.start() if stop else after_end]
+    _, before = text_before(text, q.start, LOOK_BEHIND)
+    after = text_after(text, q.end, LOOK_AHEAD)
     best: tuple[int, int, str] | None = None  # (distance, -priority, metric)
     for rule in keyword_rules:
         for m in rule.keywords.finditer(before):

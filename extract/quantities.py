@@ -17,6 +17,7 @@ import regex
 from extract.cleanup import clean_text
 from extract.language import alternation, load
 from extract.numerals import NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
+from extract.segment import PHRASE_MARKS, text_before
 
 RANGE_SEPARATORS = ["至", "到", "-", "~", "－", "—", "～", "〜", "–", "--", "——"]
 PERCENT_SIGNS = "%％"
@@ -340,13 +341,7 @@ def _implied_pattern():
 
 def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None:
     """The unit a clause implies for a bare 万/亿 amount (公路投资145.4亿 -> 元), or None."""
-    lo = max(0, start - 12)
-    window = text[lo:start]
-    cut = None
-    for b in _CLAUSE_BREAK.finditer(window):
-        cut = b.end()
-    if cut is not None:
-        window = window[cut:]
+    _, window = text_before(text, start, 12, PHRASE_MARKS)
     for pattern, unit, kind in _implied_pattern():
         if pattern.search(window):
             return unit, kind
@@ -386,18 +381,11 @@ def _latin_goes_on(ch: str) -> bool:
     return ch.isascii() and ch.isalnum() or ch in "²³"
 
 
-_CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n（）()]")
 
 
 def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix: dict[str, str]) -> str | None:
     """人均 / 户均 / 亩产 / 每亩 earlier in the same clause (within 12 characters) make the unit a rate."""
-    lo = max(0, start - 12)
-    window = text[lo:start]
-    cut = None
-    for b in _CLAUSE_BREAK.finditer(window):
-        cut = b.end()
-    if cut is not None:
-        window = window[cut:]
+    _, window = text_before(text, start, 12, PHRASE_MARKS)
     for word, per in rate_clause.items():
         if word in window:
             return per

@@ -7,7 +7,9 @@ block is metadata, not text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -77,6 +79,33 @@ def _plain_article(raw: str, start: int) -> ArticleSpan:
         if len(line) <= MAX_PLAIN_HEADLINE and line[-1] not in _SENTENCE_END and rest.strip():
             return ArticleSpan(line, (m.start(1), m.end(1)), (m.end(), len(raw)), ())
     return ArticleSpan("", None, (start, len(raw)), ())
+
+
+# Marks that end a clause (a list joined by 、 stays one clause), and the longer set that also ends a phrase.
+CLAUSE_MARKS = "，,。！？!?；;\n"
+PHRASE_MARKS = CLAUSE_MARKS + "：:、（）()"
+
+
+@cache
+def _unmarked_tail(marks: str) -> re.Pattern:
+    return re.compile("[^" + re.escape(marks) + "]*\\Z")
+
+
+def text_before(text: str, pos: int, reach: int, marks: str = CLAUSE_MARKS) -> tuple[int, str]:
+    """The text right before `pos` back to the nearest of `marks`, at most `reach` characters: (start, text)."""
+    lo = max(0, pos - reach)
+    m = _unmarked_tail(marks).search(text, lo, pos)
+    return m.start(), m.group()
+
+
+@cache
+def _unmarked_head(marks: str) -> re.Pattern:
+    return re.compile("[^" + re.escape(marks) + "]*")
+
+
+def text_after(text: str, pos: int, reach: int, marks: str = CLAUSE_MARKS) -> str:
+    """The text right after `pos` up to the nearest of `marks`, at most `reach` characters."""
+    return _unmarked_head(marks).match(text, pos, min(len(text), pos + reach)).group()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

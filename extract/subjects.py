@@ -11,9 +11,10 @@ import regex
 
 from extract.language import alternation, load
 from extract.quantities import Quantity
+from extract.segment import text_after, text_before
 
 _ALL_HAN = regex.compile(r"\p{Han}+")
-_CLAUSE_BREAK = regex.compile(r"[，,。！？!?；;：:、\n“”\"（）()《》【】\s]")
+_BREAKS = "，,。！？!?；;：:、\n“”\"（）()《》【】 \t"
 
 
 @cache
@@ -30,21 +31,13 @@ def find_subject(q: Quantity, text: str) -> str:
     if q.noun_unit:
         return text[q.num_start:q.unit_end].lstrip("0123456789.,余多来几数上十百千万亿零〇一二两三四五六七八九")
     end = q.end
-    limit = min(len(text), end + max_after)
-    brk = _CLAUSE_BREAK.search(text, end, limit)
-    after = text[end:brk.start() if brk else limit]
+    after = text_after(text, end, max_after, _BREAKS)
     m = stop_after.search(after)
     if m:
         after = after[:m.start()]
     if len(after) >= 2 and _ALL_HAN.fullmatch(after):
         return after
-    lo = max(0, q.start - max_before)
-    before = text[lo:q.start]
-    last = None
-    for m in _CLAUSE_BREAK.finditer(before):
-        last = m.end()
-    if last is not None:
-        before = before[last:]
+    _, before = text_before(text, q.start, max_before, _BREAKS)
     for _ in range(3):  # 累计完成 / 已达: strip verbs from the end, a few times
         m = verbs.search(before)
         if not m or m.start() == 0:

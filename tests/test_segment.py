@@ -59,3 +59,14 @@ def test_sentences_end_at_stops_and_line_breaks():
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == [
         "今年完成587.07万吨，同比增长41.3%。", "服务中欧班列；", "发送大柜1395箱！", "标题行", "“好！”", "他说。"]
+
+
+def test_text_before_and_after_stop_at_clause_marks():
+    from extract.segment import PHRASE_MARKS, text_after, text_before
+
+    text = "今年以来，累计召开7次联盟会议，8家单位完成任务"
+    i = text.index("7次")
+    assert text_before(text, i, 24) == (5, "累计召开")
+    assert text_before(text, i, 2) == (i - 2, "召开")
+    assert text_after(text, i + 2, 24) == "联盟会议"
+    assert text_before("投资：3亿", 3, 12, PHRASE_MARKS) == (3, "")
