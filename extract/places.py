@@ -503,7 +503,7 @@ class _Page:
     def __init__(self, articles: Sequence[ArticleView], home: str):
         self.articles = articles
         self.hits = [_scan(a.text) for a in articles]
-        self.parent_hits = {p: _scan(p) for a in articles for p in a.parents}
+        self.parent_hits = {p: _scan(p) for p in dict.fromkeys(p for a in articles for p in a.parents)}
         self.home_code = _home_code(home)
         self.home_codes = gz.chain(self.home_code).codes if self.home_code else ()
         self.article_counts = [self._count(a, hs) for a, hs in zip(articles, self.hits)]
