@@ -1,0 +1,1 @@
+"""Language data and the gazetteer of the extractor (read with importlib.resources)."""
