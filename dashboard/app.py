@@ -17,23 +17,26 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import data as d
-from dashboard.holder import frame_for, store_from_argv
+from dashboard.holder import first_page_for, frame_for, store_from_argv
 from dashboard.sample import build_store, sample_sources, store_needs_building
 from extract.errors import UnreadableInput
 from extract.export import facts_to_csv_bytes, facts_to_jsonl_bytes
 from extract.refresh import RefreshError
 from extract.store import StoreError, last_run, store_signature
 
-# Rows sent to the browser's table (drawing more costs the browser time on every filter change); the downloads
-# carry every filtered row.
-TABLE_ROWS = 500
+# Rows sent to the browser's table (each row is sent and parsed again on every filter change); the caption gives the
+# total and the downloads carry every filtered row.
+TABLE_ROWS = d.TABLE_ROWS
 # How often an open page checks whether a refresh has changed the store.
 WATCH_SECONDS = 10
 # Labels of the view widgets, which Streamlit also writes into the URL (`?sort=数值从大到小`).
 SORTS = {"store": "原顺序", "value-desc": "数值从大到小", "value-asc": "数值从小到大", "date-desc": "日期从新到旧"}
 NUMBER_STYLE_LABELS = {"chinese": "万亿", "grouped": "千分位"}
 # Keys of the view widgets, which live in the URL next to the filters (data.QUERY_KEYS).
-LEVEL_KEY, STYLE_KEY, SORT_KEY = "level", "num", "sort"
+LEVEL_KEY, STYLE_KEY, SORT_KEY, CHART_KEY = "level", "num", "sort", "chart"
+# The charts, one tab each (data.CHART_KINDS); only the open tab's chart is computed and sent, so a filter change
+# redraws one Vega chart, not three.
+CHART_TABS = {"place": "按地点", "month": "按月份", "mix": "指标构成"}
 
 _PAGE_CSS = """<style>
 mark.fact { background: #fff3b0; padding: 0 1px; }
@@ -53,16 +56,35 @@ def load_frame(store: str, signature: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_view(store: str, signature: tuple, state: d.FilterState, level: str, sort: str) -> d.PageView:
-    """The figures, chart tables and table rows for one choice (small): a rerun that changes no filter (a chosen
-    row, the number style) redraws without touching the million rows."""
-    return d.page_view(load_frame(store, signature), state, level, sort, TABLE_ROWS)
+def cached_view(store: str, signature: tuple, state: d.FilterState, level: str, sort: str,
+                chart: str) -> d.PageView:
+    """The figures, the open chart's table and the table rows for one choice (small): a rerun that changes no
+    filter (a chosen row, the number style) redraws without touching the million rows. The first page is usually
+    ready (computed while the server started)."""
+    ready = first_page_for(store, signature)
+    view = ready.view_for(state, level, sort, chart, TABLE_ROWS) if ready is not None else None
+    if view is not None:
+        return view
+    return d.page_view(load_frame(store, signature), state, level, sort, TABLE_ROWS, charts=(chart,))
+
+
+# The option lists, cached per store version in three parts, so that each choice recomputes only the lists it
+# narrows: a metric its units, a place level the levels below it.
+@st.cache_data(max_entries=4, show_spinner=False)
+def cached_options(store: str, signature: tuple) -> d.FilterOptions:
+    """The option lists with nothing chosen (usually ready: computed while the server started)."""
+    ready = first_page_for(store, signature)
+    return ready.options if ready is not None else d.filter_options(load_frame(store, signature), d.FilterState())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_units(store: str, signature: tuple, metric: str | None) -> list[str]:
+    return d.unit_options(load_frame(store, signature), metric)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_options(store: str, signature: tuple, state: d.FilterState) -> d.FilterOptions:
-    """The option lists for `state` (small; cached per store version so a rerun does not rescan the frame)."""
-    return d.filter_options(load_frame(store, signature), state)
+def cached_places(store: str, signature: tuple, above: d.FilterState) -> dict[str, list[str]]:
+    return d.place_options(load_frame(store, signature), above)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -119,16 +141,15 @@ def filters_ui(store: str, signature: tuple) -> d.FilterState:
     bar = st.sidebar
     bar.header("筛选")
     keys = d.QUERY_KEYS
+    options = cached_options(store, signature)
     chosen: dict[str, object] = {}
-    chosen["metric"] = _select(bar, "指标", cached_options(store, signature, d.FilterState()).metrics,
-                               keys["metric"], lambda m: d.METRIC_LABELS.get(m, m))
-    options = cached_options(store, signature, d.FilterState(metric=chosen["metric"]))
-    chosen["unit"] = _select(bar, "单位", options.units, keys["unit"])
+    chosen["metric"] = _select(bar, "指标", options.metrics, keys["metric"], lambda m: d.METRIC_LABELS.get(m, m))
+    units = cached_units(store, signature, chosen["metric"]) if chosen["metric"] else options.units
+    chosen["unit"] = _select(bar, "单位", units, keys["unit"])
+    unnarrowed = dict(zip(d.LEVELS, (options.provinces, options.cities, options.districts, options.places)))
     for level in d.LEVELS:
         above = d.FilterState(**{k: v for k, v in chosen.items() if k in d.LEVELS})
-        offered = getattr(cached_options(store, signature, above),
-                          {"province": "provinces", "city": "cities", "district": "districts",
-                           "place": "places"}[level])
+        offered = cached_places(store, signature, above)[level] if above != d.FilterState() else unnarrowed[level]
         chosen[level] = _select(bar, d.LEVEL_LABELS[level], offered, keys[level])
     chosen["qualifiers"] = tuple(bar.multiselect("限定", options.qualifiers, key=keys["qualifiers"],
                                                  bind="query-params", placeholder="全部",
@@ -155,11 +176,13 @@ def view_ui() -> tuple[str, str, str]:
     """How to show the facts: place level of the bar chart, number style, table order. Bound to the URL."""
     bar = st.sidebar
     bar.header("显示")
-    level = bar.radio("图表按哪一级地点汇总", d.LEVELS, index=2, key=LEVEL_KEY, bind="query-params", horizontal=True,
+    level = bar.radio("图表按哪一级地点汇总", d.LEVELS, index=d.LEVELS.index(d.FIRST_LEVEL), key=LEVEL_KEY,
+                      bind="query-params", horizontal=True,
                       format_func=d.LEVEL_LABELS.get)
     style = bar.radio("数字写法", d.NUMBER_STYLES, key=STYLE_KEY, bind="query-params",
                       format_func=NUMBER_STYLE_LABELS.get, help="万亿：1,400万吨；千分位：14,000,000吨")
-    sort = bar.selectbox("表格排序", list(SORTS), key=SORT_KEY, bind="query-params", format_func=SORTS.get)
+    sort = bar.selectbox("表格排序", list(SORTS), index=list(SORTS).index(d.FIRST_ORDER), key=SORT_KEY,
+                         bind="query-params", format_func=SORTS.get)
     return level, style, sort
 
 
@@ -172,26 +195,41 @@ def summary_ui(summary: d.Summary, total: int) -> None:
     cols[3].metric("日期范围", span)
 
 
-def charts_ui(view: d.PageView, state: d.FilterState, level: str, style: str) -> None:
-    """Bar chart by place and month chart for one unit, and the metric mix (all from aggregated tables)."""
-    unit = view.unit
-    if unit is None:
-        st.info("没有符合筛选的事实。")
+def chart_tabs_ui() -> tuple[str, object]:
+    """The chart tabs (bound to the URL); returns the open chart's kind and its tab."""
+    tabs = st.tabs(list(CHART_TABS.values()), default=CHART_TABS[d.FIRST_CHART], key=CHART_KEY, on_change="rerun",
+                   bind="query-params")
+    for kind, tab in zip(CHART_TABS, tabs):
+        if tab.open:
+            return kind, tab
+    return "place", tabs[0]
+
+
+def chart_heading_ui(view: d.PageView, state: d.FilterState) -> None:
+    """What the charts show: the metric and unit, how qualifiers are marked, which units are left out."""
+    if view.unit is None:
         return
     metric = d.METRIC_LABELS.get(state.metric, "全部指标") if state.metric else "全部指标"
-    st.subheader(f"{metric}，单位：{unit}")
+    st.subheader(f"{metric}，单位：{view.unit}")
     note = "柱子按限定着色：约数、下限、上限、范围与确数分开标出。不同单位从不相加"
     if view.other_units:
         note += "；未计入的其他单位：" + "、".join(f"{u}（{n:,}条）" for u, n in list(view.other_units.items())[:8])
     st.caption(note + "。")
-    left, right = st.columns([3, 2])
-    left.altair_chart(charts.place_bar_chart(view.totals, unit, d.LEVEL_LABELS[level], style), width="stretch",
-                      key="place_chart")
-    if len(view.months):
-        right.altair_chart(charts.month_chart(view.months, unit, style), width="stretch", key="month_chart")
+
+
+def chart_ui(tab, kind: str, view: d.PageView, level: str, style: str) -> None:
+    """The open tab's chart: totals by place or by month in one unit, or the metric mix (aggregated tables)."""
+    if view.unit is None:
+        tab.info("没有符合筛选的事实。")
+    elif kind == "place":
+        tab.altair_chart(charts.place_bar_chart(view.totals, view.unit, d.LEVEL_LABELS[level], style),
+                         width="stretch", key="place_chart")
+    elif kind == "month" and len(view.months):
+        tab.altair_chart(charts.month_chart(view.months, view.unit, style), width="stretch", key="month_chart")
+    elif kind == "month":
+        tab.caption("这些事实所在的文章都没有日期，无法按时间作图。")
     else:
-        right.caption("这些事实所在的文章都没有日期，无法按时间作图。")
-    right.altair_chart(charts.metric_mix_chart(view.mix), width="stretch", key="mix_chart")
+        tab.altair_chart(charts.metric_mix_chart(view.mix), width="stretch", key="mix_chart")
 
 
 def table_view(rows: pd.DataFrame, style: str) -> pd.DataFrame:
@@ -319,9 +357,15 @@ def main(argv: list[str] | None = None) -> None:
     if frame.empty:
         st.info("事实库里还没有事实：刷新（facts refresh）之后这里会显示图表和表格。")
         return
-    view = cached_view(str(store), signature, state, level, sort)
-    summary_ui(view.summary, len(frame))
-    charts_ui(view, state, level, style)
+    # The summary and chart heading go above the tabs, but are drawn after them: the open tab decides which chart
+    # table the view computes.
+    top = st.container()
+    kind, tab = chart_tabs_ui()
+    view = cached_view(str(store), signature, state, level, sort, kind)
+    with top:
+        summary_ui(view.summary, len(frame))
+        chart_heading_ui(view, state)
+    chart_ui(tab, kind, view, level, style)
     downloads_ui(frame, state, view.summary.facts)
     fact_id = table_ui(view.rows, view.summary.facts, state, sort, style)
     if fact_id is not None:

@@ -25,9 +25,10 @@ from extract.store import CATEGORICAL_COLUMNS, LOADED_COLUMNS, empty_facts_frame
 
 # The store's columns: every Fact field plus fact_id, article_id, path, date, source, url (load_facts).
 STORE_COLUMNS = LOADED_COLUMNS
-# Added by prepare_frame for filtering and charting by date; never exported.
+# Added by prepare_frame for filtering and charting by date, and for counting places; never exported.
 DAY = "day"
 MONTH = "month"
+LOCALITY = "locality_id"
 LEVELS = ("province", "city", "district", "place")
 NUMBER_STYLES = ("chinese", "grouped")
 # Long text columns the dashboard searches: held as pandas' Arrow-backed strings, which a substring search scans in
@@ -66,8 +67,8 @@ def empty_frame() -> pd.DataFrame:
 
 def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame of `extract.store.load_facts` made ready for fast filtering: repeated text as categoricals, the
-    searched texts as Arrow-backed strings, numbers as floats, and `day` and `month` columns (datetime, NaT when the
-    article has no date). Values are unchanged; the input is not modified.
+    searched texts as Arrow-backed strings, numbers as floats, `day` and `month` columns (datetime, NaT when the
+    article has no date) and a `locality_id` column (locality_ids). Values are unchanged; the input is not modified.
 
     The result is meant to be held read-only by the app for every rerun (st.cache_resource): nothing here is
     computed again per filter."""
@@ -89,6 +90,7 @@ def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out[DAY] = _per_category(out["date"], lambda dates: pd.to_datetime(dates, format="ISO8601", errors="coerce"))
     out[MONTH] = _per_category(out["date"], lambda dates: pd.to_datetime(dates, format="ISO8601", errors="coerce")
                                .to_period("M").to_timestamp())
+    out[LOCALITY] = locality_ids(out)
     return out
 
 
@@ -351,25 +353,36 @@ def _code_counts(series: pd.Series, mask: np.ndarray | None) -> np.ndarray:
     return np.bincount(codes[codes >= 0], minlength=len(series.cat.categories))
 
 
-def filter_options(frame: pd.DataFrame, state: FilterState) -> FilterOptions:
-    """Options for the sidebar: metrics and units by how often they occur (units of the chosen metric only);
-    provinces -> cities -> districts -> places by name, each narrowed by the levels chosen above it."""
-    units_mask = None if not state.metric else (frame["metric"] == state.metric).to_numpy()
-    place_lists: list[list[str]] = []
+def unit_options(frame: pd.DataFrame, metric: str | None) -> list[str]:
+    """The units offered for `metric` (every unit when None), most frequent first."""
+    return _by_frequency(frame["unit"], None if not metric else (frame["metric"] == metric).to_numpy())
+
+
+def place_options(frame: pd.DataFrame, state: FilterState) -> dict[str, list[str]]:
+    """The names offered at each place level (province, city, district, place), sorted, each list narrowed by the
+    levels chosen above it in `state` (other filters do not narrow them)."""
+    lists: dict[str, list[str]] = {}
     mask = None
     for level in LEVELS:
-        place_lists.append(_by_name(frame[level], mask))
+        lists[level] = _by_name(frame[level], mask)
         chosen = getattr(state, level)
         if chosen:
             chosen_rows = (frame[level] == chosen).to_numpy()
             mask = chosen_rows if mask is None else mask & chosen_rows
+    return lists
+
+
+def filter_options(frame: pd.DataFrame, state: FilterState) -> FilterOptions:
+    """Options for the sidebar: metrics and units by how often they occur (units of the chosen metric only);
+    provinces -> cities -> districts -> places by name, each narrowed by the levels chosen above it."""
+    places = place_options(frame, state)
     return FilterOptions(
         metrics=_by_frequency(frame["metric"]),
-        units=_by_frequency(frame["unit"], units_mask),
-        provinces=place_lists[0],
-        cities=place_lists[1],
-        districts=place_lists[2],
-        places=place_lists[3],
+        units=unit_options(frame, state.metric),
+        provinces=places["province"],
+        cities=places["city"],
+        districts=places["district"],
+        places=places["place"],
         qualifiers=[q for q in QUALIFIERS if q in set(_by_name(frame["qualifier"]))],
         sources=_by_name(frame["source"]),
     )
@@ -398,20 +411,45 @@ class Summary:
     last_day: date | None
 
 
-def summarise(frame: pd.DataFrame) -> Summary:
-    """Headline figures: distinct articles, facts, distinct named localities, and the span of article dates."""
+def _name_codes(column: pd.Series) -> np.ndarray:
+    """One integer per row naming its value, -1 for a missing or empty name (a categorical's own codes)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(object).astype("category")
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    empty = np.flatnonzero(np.asarray(column.cat.categories.astype(str) == ""))
+    if len(empty):
+        codes[np.isin(codes, empty)] = -1
+    return codes
+
+
+def locality_ids(frame: pd.DataFrame) -> np.ndarray:
+    """One small integer per row naming its locality (the four level names together), -1 for a row that names no
+    level. prepare_frame keeps it as the LOCALITY column, so counting places is a bincount."""
+    key = np.zeros(len(frame), dtype=np.int64)
     named = np.zeros(len(frame), dtype=bool)
     for level in LEVELS:
-        named |= (frame[level].notna() & (frame[level] != "")).to_numpy()
-    localities = frame.loc[named, list(LEVELS)]
-    places = len(localities.groupby(list(LEVELS), observed=True).size()) if len(localities) else 0
-    days = frame[DAY].dropna()
+        codes = _name_codes(frame[level])
+        named |= codes >= 0
+        # One integer per combination of the four names (radix = categories + 1; far below 2**63 for any store).
+        key = key * (int(codes.max(initial=-1)) + 2) + codes + 1
+    ids = pd.factorize(key)[0].astype(np.int32)
+    ids[~named] = -1
+    return ids
+
+
+def summarise(frame: pd.DataFrame) -> Summary:
+    """Headline figures: distinct articles, facts, distinct named localities (rows naming at least one level),
+    and the span of article dates. Runs on every filter change over up to every fact, so it counts integers."""
+    ids = frame[LOCALITY].to_numpy() if LOCALITY in frame.columns else locality_ids(frame)
+    ids = ids[ids >= 0]
+    days = frame[DAY].to_numpy()
+    dated = days[~np.isnat(days)]
     return Summary(
-        articles=int(frame["article_id"].nunique()),
+        articles=len(pd.unique(frame["article_id"].to_numpy())),
         facts=len(frame),
-        places=places,
-        first_day=days.min().date() if len(days) else None,
-        last_day=days.max().date() if len(days) else None,
+        places=int(np.count_nonzero(np.bincount(ids))) if len(ids) else 0,
+        first_day=pd.Timestamp(dated.min()).date() if len(dated) else None,
+        last_day=pd.Timestamp(dated.max()).date() if len(dated) else None,
     )
 
 
@@ -542,24 +580,76 @@ def _plain_values(column: pd.Series) -> pd.Series:
                      [None] * len(column), index=column.index, dtype=object)
 
 
-def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, limit: int) -> PageView:
-    """The figures, chart tables and first table rows of the facts of `frame` that pass `state`."""
-    filtered = apply_filters(frame, state)
+# The chart tables a page view can hold: by place, by month, the metric mix. The page draws one chart at a time
+# (each Vega chart costs the browser a redraw on every filter change), so it asks only for the one shown.
+CHART_KINDS = ("place", "month", "mix")
+# The columns the figures, chart tables and table order read: the filtered rows are copied with these only (not the
+# sentences and texts), and the table's few rows are taken from the whole frame afterwards.
+_AGGREGATED = ("article_id", "value", "unit", "qualifier", "metric", *LEVELS, DAY, MONTH, LOCALITY)
+
+
+def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, limit: int,
+              charts: Iterable[str] = CHART_KINDS) -> PageView:
+    """The figures, the chart tables named in `charts` (the others are left empty) and the first `limit` table
+    rows in `order` of the facts of `frame` that pass `state`."""
+    charts = tuple(charts)
+    unknown = [kind for kind in charts if kind not in CHART_KINDS]
+    if unknown:
+        raise BadArgument(f"unknown charts {unknown}; known: {CHART_KINDS}")
+    positions = np.arange(len(frame)) if state.is_empty() else np.flatnonzero(filter_mask(frame, state))
+    filtered = frame[list(_AGGREGATED)]
+    if len(positions) < len(frame):
+        filtered = filtered.iloc[positions]
+    filtered.index = positions  # row labels = positions in `frame`, which pick the table's rows below
     unit = chart_unit(filtered, state)
     others: dict[str, int] = {}
-    totals = months = pd.DataFrame()
+    totals = months = mix = pd.DataFrame()
     if unit is not None:
         counts = filtered["unit"].value_counts()
         others = {str(u): int(n) for u, n in counts.items() if n > 0 and str(u) != unit}
-        totals = totals_by_place(filtered, unit, level)
-        months = totals_by_month(filtered, unit)
-    rows = table_rows(filtered, order, limit).drop(columns=[DAY, MONTH], errors="ignore")
+        if "place" in charts:
+            totals = totals_by_place(filtered, unit, level)
+        if "month" in charts:
+            months = totals_by_month(filtered, unit)
+    if "mix" in charts:
+        mix = metric_mix(filtered)
+    rows = frame.iloc[table_rows(filtered, order, limit).index.to_numpy()].drop(columns=[DAY, MONTH, LOCALITY],
+                                                                                   errors="ignore")
     # Plain values, not categoricals: a slice of a categorical keeps every category (a store's worth of paths and
     # headlines), which the cache would pickle on every filter change.
     rows = rows.assign(**{c: _plain_values(rows[c]) for c in rows.columns
                           if isinstance(rows[c].dtype, pd.CategoricalDtype)})
     return PageView(summary=summarise(filtered), unit=unit, other_units=others, totals=totals, months=months,
-                    mix=metric_mix(filtered), rows=rows.reset_index(drop=True))
+                    mix=mix, rows=rows.reset_index(drop=True))
+
+
+# The first page, as a visitor sees it before touching a widget: no filter, bars by district, the table in store
+# order, the place chart's tab, this many table rows. The app starts its widgets at these values, and the server
+# computes this page while it starts (dashboard.holder), so the first visitor finds it ready.
+TABLE_ROWS = 200
+FIRST_LEVEL = "district"
+FIRST_ORDER = "store"
+FIRST_CHART = CHART_KINDS[0]
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The option lists with nothing chosen and the page view of the first page."""
+
+    options: FilterOptions
+    view: PageView
+
+    def view_for(self, state: FilterState, level: str, order: str, chart: str, limit: int) -> PageView | None:
+        """The view, if these are the first page's choices; else None."""
+        if (state, level, order, chart, limit) == (FilterState(), FIRST_LEVEL, FIRST_ORDER, FIRST_CHART, TABLE_ROWS):
+            return self.view
+        return None
+
+
+def first_page(frame: pd.DataFrame) -> FirstPage:
+    """What the first page draws from `frame`."""
+    return FirstPage(options=filter_options(frame, FilterState()),
+                     view=page_view(frame, FilterState(), FIRST_LEVEL, FIRST_ORDER, TABLE_ROWS, charts=(FIRST_CHART,)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
