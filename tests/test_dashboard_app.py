@@ -130,6 +130,29 @@ def test_chart_shows_one_unit_by_place_and_marks_qualifiers(known_store, monkeyp
     assert "未计入的其他单位" not in _captions(at)  # only 人 is left after the unit filter
 
 
+@dataclass(frozen=True)
+class ChartTabCase:
+    id: str
+    query: dict
+    expect_title: str
+
+
+# One chart is drawn: the open tab's (the URL names it); the others are not computed nor sent.
+CHART_TAB_CASES = [
+    ChartTabCase("place-by-default", {"metric": "吞吐量"}, "按区县合计（吨）"),
+    ChartTabCase("month-from-url", {"metric": "吞吐量", "chart": "按月份"}, "按月份合计（吨）"),
+    ChartTabCase("mix-from-url", {"chart": "指标构成"}, "指标构成（事实条数）"),
+]
+
+
+@pytest.mark.parametrize("case", CHART_TAB_CASES, ids=lambda c: c.id)
+def test_only_the_open_tabs_chart_is_drawn(known_store, monkeypatch, case: ChartTabCase):
+    at = _app(known_store, monkeypatch, case.query)
+    assert not at.exception
+    titles = [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
+    assert titles == [case.expect_title]
+
+
 def test_other_units_are_named_not_added(known_store, monkeypatch):
     at = _app(known_store, monkeypatch, {"metric": "资金"})
     captions = _captions(at)

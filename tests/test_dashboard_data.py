@@ -140,6 +140,7 @@ BAD_CALLS = [
     BadCallCase("unknown-download-format", lambda: d.download_name(d.FilterState(), "xlsx")),
     BadCallCase("mark-outside-text", lambda: d.highlight_html("abc", [d.Mark(2, 9)])),
     BadCallCase("frame-without-columns", lambda: d.prepare_frame(pd.DataFrame({"value": [1]}))),
+    BadCallCase("unknown-chart", lambda: d.page_view(d.empty_frame(), d.FilterState(), "city", "store", 5, ["pie"])),
 ]
 
 
@@ -328,6 +329,34 @@ def test_headline_figures(frame):
 
 def test_headline_figures_of_nothing():
     assert d.summarise(d.empty_frame()) == d.Summary(0, 0, 0, None, None)
+
+
+@dataclass(frozen=True)
+class LocalityCase:
+    id: str
+    state: d.FilterState
+    expect_places: int
+
+
+# Counted from the held locality ids, the same as a group-by over the four level names of the filtered rows.
+LOCALITY_CASES = [
+    LocalityCase("all", d.FilterState(), 5),
+    LocalityCase("one-city", d.FilterState(city="徐州市"), 4),
+    LocalityCase("one-district", d.FilterState(city="徐州市", district="云龙区"), 2),
+    LocalityCase("none", d.FilterState(search="不存在的词"), 0),
+]
+
+
+@pytest.mark.parametrize("case", LOCALITY_CASES, ids=lambda c: c.id)
+def test_places_are_counted_by_locality_id(frame, case: LocalityCase):
+    filtered = d.apply_filters(frame, case.state)
+    by_names = filtered[list(d.LEVELS)].astype(str).drop_duplicates()
+    by_names = by_names[(by_names != "").any(axis=1)]
+    assert d.summarise(filtered).places == len(by_names) == case.expect_places
+    ids = filtered[d.LOCALITY].to_numpy()
+    assert (ids >= 0).all() == (len(by_names) > 0 or len(filtered) == 0)
+    # Without the held column the ids are computed from the names: same count.
+    assert d.summarise(filtered.drop(columns=d.LOCALITY)).places == case.expect_places
 
 
 @dataclass(frozen=True)
@@ -593,6 +622,57 @@ def test_table_rows_are_the_first_of_the_order(frame, case: OrderCase):
     expected = (frame.sort_values(case.sort_by, ascending=case.ascending, kind="stable", na_position="last")
                 if case.sort_by else frame).head(case.limit)
     assert list(d.table_rows(frame, case.order, case.limit)["fact_id"]) == list(expected["fact_id"])
+
+
+@dataclass(frozen=True)
+class ChartKindCase:
+    id: str
+    charts: tuple[str, ...]
+    expect_filled: tuple[str, ...]
+
+
+CHART_KIND_CASES = [
+    ChartKindCase("place-only", ("place",), ("totals",)),
+    ChartKindCase("month-only", ("month",), ("months",)),
+    ChartKindCase("mix-only", ("mix",), ("mix",)),
+    ChartKindCase("all", d.CHART_KINDS, ("totals", "months", "mix")),
+]
+
+
+@pytest.mark.parametrize("case", CHART_KIND_CASES, ids=lambda c: c.id)
+def test_page_view_computes_only_the_charts_asked_for(frame, case: ChartKindCase):
+    view = d.page_view(frame, d.FilterState(), "city", "store", 3, charts=case.charts)
+    for name in ("totals", "months", "mix"):
+        assert getattr(view, name).empty == (name not in case.expect_filled), name
+    assert view.summary == d.summarise(frame) and list(view.rows["fact_id"]) == list(frame["fact_id"][:3])
+    if "months" in case.expect_filled:
+        assert view.months.equals(d.totals_by_month(frame, view.unit))
+    if "mix" in case.expect_filled:
+        assert view.mix.equals(d.metric_mix(frame))
+
+
+def test_unit_and_place_options_are_the_parts_of_the_option_lists(frame):
+    state = d.FilterState(metric="funds", city="徐州市")
+    options = d.filter_options(frame, state)
+    assert d.unit_options(frame, "funds") == options.units == ["元"]
+    assert d.unit_options(frame, None) == d.filter_options(frame, d.FilterState()).units
+    places = d.place_options(frame, state)
+    assert [places[level] for level in d.LEVELS] == [options.provinces, options.cities, options.districts,
+                                                     options.places]
+    assert places["district"] == ["云龙区", "鼓楼区"]
+
+
+def test_the_first_page_is_the_page_with_nothing_chosen(frame):
+    page = d.first_page(frame)
+    assert page.options == d.filter_options(frame, d.FilterState())
+    expected = d.page_view(frame, d.FilterState(), d.FIRST_LEVEL, d.FIRST_ORDER, d.TABLE_ROWS, (d.FIRST_CHART,))
+    view = page.view_for(d.FilterState(), d.FIRST_LEVEL, d.FIRST_ORDER, d.FIRST_CHART, d.TABLE_ROWS)
+    assert view.summary == expected.summary and view.totals.equals(expected.totals)
+    assert view.rows.equals(expected.rows)
+    assert page.view_for(d.FilterState(metric="funds"), d.FIRST_LEVEL, d.FIRST_ORDER, d.FIRST_CHART,
+                         d.TABLE_ROWS) is None
+    assert page.view_for(d.FilterState(), "city", d.FIRST_ORDER, d.FIRST_CHART, d.TABLE_ROWS) is None
+    assert page.view_for(d.FilterState(), d.FIRST_LEVEL, d.FIRST_ORDER, "month", d.TABLE_ROWS) is None
 
 
 def test_page_view_holds_small_plain_tables_for_one_choice(frame):

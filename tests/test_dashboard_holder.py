@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard import holder
-from dashboard.holder import frame_for, preload
+from dashboard.data import first_page
+from dashboard.holder import first_page_for, frame_for, preload
 from dashboard.launch import app_arguments
 from dashboard.synthetic import write_synthetic_store
 from extract.store import snapshot_path, store_signature
@@ -37,3 +38,15 @@ def test_launch_passes_the_app_its_own_arguments():
     assert app_arguments(["run", "app.py", "--server.port", "1", "--", "--store", "/x.sqlite"]) == [
         "--store", "/x.sqlite"]
     assert app_arguments(["run", "app.py"]) == []
+
+
+def test_the_preload_computes_the_first_page(tmp_path: Path):
+    store = tmp_path / "facts.sqlite"
+    write_synthetic_store(store, facts=30, places=6)
+    signature = store_signature(store)
+    preload(store).join(timeout=60)
+    page = first_page_for(store, signature)
+    expected = first_page(frame_for(store, signature))
+    assert page is not None and page.options == expected.options
+    assert page.view.summary == expected.view.summary and page.view.rows.equals(expected.view.rows)
+    assert first_page_for(store, ("another", "version")) is None
