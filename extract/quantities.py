@@ -19,22 +19,41 @@ from extract.language import alternation, load
 from extract.numerals import NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
 from extract.segment import PHRASE_MARKS, text_before
 
-RANGE_SEPARATORS = ["至", "到", "-", "~", "－", "—", "～", "〜", "–", "--", "——"]
 PERCENT_SIGNS = "%％"
-# A currency sign before a number (price-tag style: $20, ￥300) and the unit it stands for.
-CURRENCY_SIGNS = {"$": "美元", "¥": "元", "￥": "元"}
-# The subdivisions of 元 (and of 美元: 美分), what a compound amount adds after the unit: 123元1角1分 = 123.11.
-MINOR_UNITS = {"角": Decimal("0.1"), "毛": Decimal("0.1"), "分": Decimal("0.01"), "美分": Decimal("0.01")}
 # One digit, as a 角/分 count is written (in capitals on cheques: 壹角捌分). The characters of the numeral system.
 _ONE_DIGIT = r"[\d零〇一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖兩]"
-# Characters after 成 that make it a word (成为, 成立, 成效...) rather than "tenths" (七成以上).
-_NOT_TENTHS = "为立功果效绩本员交熟长型都份品年就人龙家才全器败群片套批规色分像真形行药文语事风灾网线链势林荫团串对双堆千百倍建"
-# Characters before 负 that make it a word (胜负, 抱负, 担负, 背负 ...): there it is no minus sign.
-_NOT_A_SIGN_AFTER = "胜抱欺辜自担肩背身正重负"
-# Unit words that also begin common words, and the lone numerals that then end a word instead of counting:
-# 逐一克服 / 统一克隆 (not 1 克), 一两天 / 三两句 / 两两 (estimates, not 1 两), 一圆梦 (not 1 元).
-_WORD_START_UNITS = {"克": "一", "两": "一三两", "圆": "一"}
-TIME_UNITS = ["月", "年", "天", "日", "周", "小时", "次", "班"]
+
+
+@dataclass(frozen=True, slots=True)
+class Forms:
+    """The small word lists of units.toml ([[sign]], [[minor]], [[time]], [[guard]]) and qualifiers.toml (range
+    words), read once."""
+
+    range_separators: tuple[str, ...]
+    currency_signs: dict[str, str]
+    minor_units: dict[str, Decimal]
+    time_units: tuple[str, ...]
+    not_tenths: str          # characters after 成 that make it a word (成为), not tenths (七成)
+    not_a_sign_after: str    # characters before 负 that make it a word (胜负), not a minus sign
+    word_start_units: dict[str, str]  # unit -> lone numerals that end a word before it (逐一克服, 一两天)
+
+
+@cache
+def forms() -> Forms:
+    units = load("units.toml")
+    quals = load("qualifiers.toml")
+    guards = units.get("guard", [])
+    return Forms(
+        range_separators=tuple(w for q in quals["qualifier"] if q["position"] == "between" for w in q["words"]),
+        currency_signs={e["sign"]: e["unit"] for e in units.get("sign", [])},
+        minor_units={e["word"]: Decimal(e["fraction"]) for e in units.get("minor", [])},
+        time_units=tuple(w for e in units.get("time", []) for w in e["words"]),
+        not_tenths="".join(g["chars"] for g in guards if g.get("after") == "成"),
+        not_a_sign_after="".join(g["chars"] for g in guards if g.get("before") == "负"),
+        word_start_units={g["unit"]: g["numerals"] for g in guards if "unit" in g},
+    )
+
+
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 
 
@@ -90,6 +109,8 @@ def _tables():
     after: dict[str, str] = {}
     not_after: dict[str, str] = {}
     for entry in quals["qualifier"]:
+        if entry["position"] == "between":
+            continue  # range words: forms().range_separators
         target = {"before": before, "inside": inside, "after": after}[entry["position"]]
         for w in entry["words"]:
             target[w] = entry["name"]
@@ -102,9 +123,10 @@ def _tables():
 def quantity_pattern() -> re.Pattern:
     measure, nouns, _people, _rp, _rc, _before, _inside, after, _na = _tables()
     units = alternation(measure)
-    per_units = alternation(list(measure) + TIME_UNITS)
+    per_units = alternation(list(measure) + list(forms().time_units))
     noun_units = alternation(nouns)
-    seps = alternation(RANGE_SEPARATORS)
+    seps = alternation(forms().range_separators)
+    signs = re.escape("".join(forms().currency_signs))
     post = alternation(after)
     num = NUMERAL
     digit = _ONE_DIGIT
@@ -119,19 +141,19 @@ def quantity_pattern() -> re.Pattern:
     if not (NUMERAL_START.startswith("[") and NUMERAL_START.endswith("]")):
         raise ValueError(f"numerals.NUMERAL_START is not one character class: {NUMERAL_START!r}")
     source = rf"""
-    (?=[负\-$¥￥半{NUMERAL_START[1:-1]}])
+    (?=[负\-{signs}半{NUMERAL_START[1:-1]}])
     (?<![\dA-Za-z.])
     (?P<sign>[负-])?
     (?:
         (?P<pden>[百千万佰仟萬]+)分之(?P<pct_cn>{numk}|{digit})           # 百分之三十, 千分之2.4, 萬分之肆
       | (?P<fden>[一二两三四五六七八九十百]+)分之(?P<fnum>[一二两三四五六七八九十]+)   # 四分之一
-      | (?P<halftenth>[半兩])成(?![{_NOT_TENTHS}])                  # 半成 (5%), 兩成
+      | (?P<halftenth>[半兩])成(?![{forms().not_tenths}])                  # 半成 (5%), 兩成
       | (?P<half>一半)                                            # 近一半
-      | (?P<cur>[$¥￥])(?P<cnum>{num})                              # $20, ￥300
+      | (?P<cur>[{signs}])(?P<cnum>{num})                           # $20, ￥300
       | (?P<num>{numk})
         (?:
             [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:{seps}(?P<pnum2>{numk})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
-          | (?P<tenth>成)(?![{_NOT_TENTHS}])                          # 七成, 2.5成, 三成半, 七成六
+          | (?P<tenth>成)(?![{forms().not_tenths}])                          # 七成, 2.5成, 三成半, 七成六
             (?P<tenth_more>半|[一二三四五六七八九](?![{HAN}]))?
           | (?!{noun_units})大?(?P<unit>{units})                   # (人口 is a noun, not 人 + 口)
             (?:(?<=[元圆块])又?                                       # 123元1角1分, 十块三毛, 两美元又三美分
@@ -179,7 +201,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
      fen, fen_w, unit_half, num2a, unit2a, per, num2, unit2, _mod, noun, nounit, paren, post) = m.groups()
     start = m.start()
     end = m.end()
-    if sign == "负" and start > 0 and text[start - 1] in _NOT_A_SIGN_AFTER:
+    if sign == "负" and start > 0 and text[start - 1] in forms().not_a_sign_after:
         sign, start = None, start + 1  # 胜负3场 counts 3 场
     value_high = None
     noun_unit = False
@@ -205,7 +227,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     value += parse_numeral(tenth_more).value  # 七成六 = 76%
                 unit, kind = "%", "percent"
             elif unit_w is not None:
-                if unit_w in _WORD_START_UNITS and _ends_a_word(unit_w, num, text, m.end("unit")):
+                if unit_w in forms().word_start_units and _ends_a_word(unit_w, num, text, m.end("unit")):
                     return None
                 if unit_w[-1].isascii() and text[unit_end:unit_end + 1] and _latin_goes_on(text[unit_end]):
                     return None  # 5mg, 3m², 5min: the Latin unit is part of a longer word
@@ -218,16 +240,16 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     return None
                 unit, kind = info.unit, info.kind
                 if jiao is not None:
-                    value += parse_numeral(jiao).value * MINOR_UNITS["角"]
+                    value += parse_numeral(jiao).value * forms().minor_units["角"]
                 if fen is not None:
-                    value += parse_numeral(fen).value * MINOR_UNITS[fen_w]
+                    value += parse_numeral(fen).value * forms().minor_units[fen_w]
                 if unit_half is not None:
                     value += Decimal("0.5")  # 三斤半, 两米半
                 if num2a is not None:
                     if measure[unit2a].unit != info.unit:
                         return None
                     value_high = parse_numeral(num2a).value
-                if per is not None and per not in TIME_UNITS:
+                if per is not None and per not in forms().time_units:
                     unit = f"{unit}/{measure[per].unit if per in measure else per}"
                 elif per is not None and kind == "length":
                     return None  # 120公里/小时 is a speed (spec 7), not a length
@@ -276,7 +298,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
             unit, kind, numeral, chinese, qualifier = "%", "percent", halftenth, True, None
         elif cur is not None:
             n = parse_numeral(cnum)
-            value, unit, kind, numeral, chinese, qualifier = n.value, CURRENCY_SIGNS[cur], "money", cnum, False, n.qualifier
+            value, unit, kind, numeral, chinese, qualifier = n.value, forms().currency_signs[cur], "money", cnum, False, n.qualifier
         else:  # 一半
             value, unit, kind, numeral, chinese, qualifier = Decimal(50), "%", "percent", "一半", True, None
     except NotANumeral:
@@ -372,7 +394,7 @@ def _unit_prefix(num: str, unit_w: str, measure: dict[str, UnitInfo]):
 def _ends_a_word(unit_w: str, num: str, text: str, unit_end: int) -> bool:
     """Whether a unit that also begins common words (克, 两, 圆) is there the start of a word: after a lone
     numeral that ends a word (逐一克服, 一两天), or, for 两, before more of a numeral (两千两百 cut short)."""
-    if num in _WORD_START_UNITS[unit_w]:
+    if num in forms().word_start_units[unit_w]:
         return True
     return unit_w == "两" and unit_end < len(text) and re.match(NUMERAL_START, text[unit_end]) is not None
 
