@@ -18,15 +18,18 @@ from extract.quantities import Quantity
 from extract.segment import text_after, text_before
 
 _TITLE = regex.compile(r"《[^《》\n]{0,60}》")
-_ARTICLE_UNITS_KINDS = {"other", "people", "households", "vessels", "containers"}
-# After a threshold the sentence names the group it defines: 的 + noun, or a noun straight away.
-_THRESHOLD_WORDS_BEFORE = {"超过", "超", "逾", "高于", "大于", "多于", "不少于", "不低于", "低于", "少于", "不足", "不到", "小于",
-                           "不超过", "至少", "最多"}
-_THRESHOLD_WORDS_AFTER = {"以上", "及以上", "以下", "及以下", "以内"}
-_POSTPOSED_END = "，,。；;、）)！？!?\n"
-_VERB_PARTICLES = "了过着"
-# After 以上/以下 these characters begin a verb or a clause, not the noun of a group (5000人以上参加了活动).
-_NOT_A_GROUP_NOUN = "的是为了，参出到来在将已均都也还并共同比"
+
+
+@cache
+def _grammar() -> tuple[dict, dict]:
+    g = load("exclusions.toml")["grammar"]
+    article, threshold = dict(g["article_one"]), dict(g["threshold"])
+    article["kinds"] = frozenset(article["kinds"])
+    threshold["words_before"] = frozenset(threshold["words_before"])
+    threshold["words_after"] = frozenset(threshold["words_after"])
+    return article, threshold
+
+
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -177,13 +180,14 @@ def _is_bare_place_value(q: Quantity) -> bool:
 
 
 def _is_article_one(q: Quantity, text: str) -> bool:
-    if q.numeral != "一" or q.kind not in _ARTICLE_UNITS_KINDS or q.start != q.num_start or q.unit == "倍":
+    article, _ = _grammar()
+    if q.numeral != "一" or q.kind not in article["kinds"] or q.start != q.num_start or q.unit == "倍":
         return False
     prev = text[q.start - 1] if q.start > 0 else ""
     nxt = text[q.end] if q.end < len(text) else "\n"
     # Postposed after a noun (含教学点一处，) it counts; after a verb particle (品尝了一口) it is an article.
-    postposed = (bool(prev) and prev not in _VERB_PARTICLES and _HAN.match(prev) is not None
-                 and nxt in _POSTPOSED_END)
+    postposed = (bool(prev) and prev not in article["verb_particles"] and _HAN.match(prev) is not None
+                 and nxt in article["clause_ends"])
     return not postposed
 
 
@@ -191,11 +195,12 @@ def _is_threshold(q: Quantity, text: str) -> bool:
     if q.unit == "%":
         return False
     nxt = text[q.end:q.end + 1]
-    words_before = text[q.start:q.num_start] in _THRESHOLD_WORDS_BEFORE
+    _, threshold = _grammar()
+    words_before = text[q.start:q.num_start] in threshold["words_before"]
     tail = text[q.unit_end:q.end]
-    words_after = tail in _THRESHOLD_WORDS_AFTER
+    words_after = tail in threshold["words_after"]
     if nxt == "的" and (words_before or words_after or q.qualifier == "range"):
         return True
-    if words_after and nxt and _HAN.match(nxt) and nxt not in _NOT_A_GROUP_NOUN:
+    if words_after and nxt and _HAN.match(nxt) and nxt not in threshold["not_a_group_noun"]:
         return True  # 10亿元及以上基础设施项目
     return False
