@@ -468,6 +468,25 @@ def _common(locs: list[_Loc]) -> _Loc:
     return _Loc(code, place)
 
 
+def _chain_or_common(locs: list[_Loc]) -> _Loc:
+    """The deepest of `locs` when they all lie on one chain (江苏 ... 徐州 ... 云龙区), else what they all share
+    (青岛, 日照 and 烟台 named together: 山东). Folding pairwise would let the third of three siblings look
+    deeper than the first two's common parent."""
+    locs = [x for x in locs if not x.empty()]
+    coded = [x for x in locs if x.code]
+    if len(coded) < len(locs) and coded:
+        locs = coded  # a place found only by its suffix (顺堤河作业区) says nothing about the divisions
+    if not locs:
+        return _Loc()
+    deepest = locs[0]
+    for x in locs[1:]:
+        if _inside(x, deepest):
+            deepest = x
+    if all(_inside(deepest, x) for x in locs):
+        return deepest
+    return _common(locs)
+
+
 def _deeper_or_common(a: _Loc, b: _Loc) -> _Loc:
     """b when it lies inside a (or a is empty), a when a lies inside b, else what both share."""
     if a.empty():
@@ -804,17 +823,17 @@ def _complete(loc: _Loc, ctx_loc: _Loc, ctx: _Context) -> _Loc:
 def _article_loc(page: _Page, k: int, ctx: _Context) -> _Loc:
     a = page.articles[k]
     hits = page.hits[k]
-    head = _Loc()
-    for grp in page.groups(a.text, hits, 0, a.headline_end):
-        if not _scope_only(hits, grp) and not any(hits[i].clause_only for i in grp):
-            head = _deeper_or_common(head, page.group_loc(k, a.text, hits, grp, ctx))
-    lead = _Loc()
+    head = _chain_or_common([page.group_loc(k, a.text, hits, grp, ctx)
+                             for grp in page.groups(a.text, hits, 0, a.headline_end)
+                             if not _scope_only(hits, grp) and not any(hits[i].clause_only for i in grp)])
+    lead_locs = []
     body_sentences = [s for s in a.sentences if s[0] >= a.headline_end]
     for s, e in body_sentences[:_LEAD_SENTENCES]:
         for grp in page.groups(a.text, hits, s, e):
             if _scope_only(hits, grp) or any(hits[i].clause_only for i in grp):
                 continue
-            lead = _deeper_or_common(lead, page.group_loc(k, a.text, hits, grp, ctx))
+            lead_locs.append(page.group_loc(k, a.text, hits, grp, ctx))
+    lead = _chain_or_common(lead_locs)
     if head.empty():
         return lead
     if not lead.empty() and _inside(lead, head):

@@ -67,6 +67,8 @@ SENTENCE = [
     Case("scope-word-takes-the-county-named-before", "寻甸县今年发放补助资金3260万元。全县新建农田8.6万亩。",
          "8.6万亩", "云南省/昆明市/寻甸回族彝族自治县/"),
     Case("destination-list", "全县每天发往北京、天津的冷链车两百多辆。", "两百多辆", "///"),
+    Case("three-sibling-cities-in-the-lead-give-their-province",
+         "全省港口完成货物吞吐量：青岛港4.8亿吨、日照港4.1亿吨和烟台港3.2亿吨。\n钢铁行业增长5.2%。", "5.2%", "山东省///"),
     Case("suffix-place-gets-zone-parent", "徐州淮海国际港务区顺堤河作业区设计年吞吐量达1400万吨。", "1400万吨",
          "江苏省/徐州市/徐州淮海国际港务区/顺堤河作业区"),
     Case("old-name-written-as-found", "监利县投入抗旱资金3200万元。", "3200万元", "湖北省/荆州市/监利县/"),
