@@ -36,16 +36,16 @@ def normalise_characters(raw: str) -> str:
 
 # Whitespace to drop: a run holding a line break between two characters of one sentence (the left one not
 # sentence-final), or a run of spaces next to a Chinese character or between a digit and what scales or counts it.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 # On the standard `re` engine (several times faster than `regex` here); whether a line break ends a heading line is
 # checked in clean_text, since `re` has no variable-width look-behind.
 _INNER_SPACE = re.compile(
     rf"""
     (?<=[^\s。！？!?；;：:」』”）)\]\#])   # left: not sentence-final, not a closing mark
     [ \t]*\r?\n\s*                       # a line break, with the blank lines and indentation around it
-    (?=[{_HAN}\d“（(《])                  # right: the sentence goes on (not a heading '#', not a list mark '-')
-  | (?<=[{_HAN}，、：；。“”])[ \t]+(?=[{_HAN}\d“”])
-  | (?<=\d)[ \t]+(?=[{_HAN}%])
+    (?=[{HAN}\d“（(《])                  # right: the sentence goes on (not a heading '#', not a list mark '-')
+  | (?<=[{HAN}，、：；。“”])[ \t]+(?=[{HAN}\d“”])
+  | (?<=\d)[ \t]+(?=[{HAN}%])
     """,
     re.VERBOSE,
 )

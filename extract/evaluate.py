@@ -176,14 +176,12 @@ def _score_doc(score: Score, doc: str, raw: str, gold: list[dict], preds: list, 
                 break
         else:
             score.missed.append((doc, g["text"], g["value"], g["unit"], g.get("sentence", "")[:60]))
-    spans = [(raw.find(s, i), s) for s in set(excluded) for i in [0]]
     occurrences = []
     for s in set(excluded):
         i = raw.find(s)
         while i >= 0:
             occurrences.append((i, i + len(s), s))
             i = raw.find(s, i + 1)
-    del spans
     for i, p in enumerate(preds):
         if used[i]:
             continue

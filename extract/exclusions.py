@@ -60,27 +60,44 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """The rules of exclusions.toml by kind, with their patterns compiled once."""
+
+    before: list            # [(rule, pattern of its words at the end of the text before the mention)]
+    any_before: regex.Pattern  # every `before` word at once: most mentions have none, so test this first
+    after: list             # [(rule, pattern matched right after the mention or its unit)]
+    any_after: regex.Pattern
+    clause_after: list      # [(rule, words)] looked for later in the mention's clause
+    clause_before: list     # [(rule, words)] looked for earlier in the mention's clause
+    inside: regex.Pattern | None  # fixed expressions
+    patterns: list          # pattern, frame and span rules
+    compounds: dict         # measure word -> characters that make it the start of a longer word
+    bare: list              # rules on bare place values (百倍, 千亩)
+    units: list             # rules on whole units (微克/立方米)
+
+
 @cache
-def _compiled():
+def _compiled() -> _Compiled:
     by_kind: dict[str, list[Rule]] = {}
     for r in rules():
         by_kind.setdefault(r.kind, []).append(r)
-    before = [(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])]
-    # One pattern of every word before/after, tried first: most quantities have none of them next to them.
-    any_before = regex.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z")
     after = [(r, regex.compile(rf"\p{{Han}}{{0,{r.modifiers}}}?" + alternation(r.words) if r.modifiers
                                else alternation(r.words))) for r in by_kind.get("after", [])]
-    clause_after = [(r, r.words) for r in by_kind.get("clause_after", [])]
-    clause_before = [(r, r.words) for r in by_kind.get("clause_before", [])]
     inside_words = [w for r in by_kind.get("inside", []) for w in r.words]
-    inside = regex.compile(alternation(inside_words)) if inside_words else None
-    patterns = by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", [])
-    after += [(r, r.pattern) for r in by_kind.get("after_pattern", [])]
-    compounds = {unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds}
-    bare = by_kind.get("bare", [])
-    bare = bare + by_kind.get("unit", [])
-    any_after = regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words]))
-    return before, after, (clause_after, clause_before), inside, patterns, compounds, bare, any_before, any_after
+    return _Compiled(
+        before=[(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])],
+        any_before=regex.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z"),
+        after=after + [(r, r.pattern) for r in by_kind.get("after_pattern", [])],
+        any_after=regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words])),
+        clause_after=[(r, r.words) for r in by_kind.get("clause_after", [])],
+        clause_before=[(r, r.words) for r in by_kind.get("clause_before", [])],
+        inside=regex.compile(alternation(inside_words)) if inside_words else None,
+        patterns=by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", []),
+        compounds={unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds},
+        bare=by_kind.get("bare", []),
+        units=by_kind.get("unit", []),
+    )
 
 
 # How far around a quantity the span rules (fixed expressions, slogans, titles, calculation frames) can reach.
@@ -90,7 +107,8 @@ _SPAN_REACH = 48
 def _span_reason(q: Quantity, text: str) -> str | None:
     """The span rule whose match overlaps `q`, looked for in a window around it (not over the whole article:
     most articles have few quantities, and a window keeps the cost per quantity constant)."""
-    _b, _a, _c, inside, patterns, _co, _bare, _ab, _aa = _compiled()
+    c = _compiled()
+    inside, patterns = c.inside, c.patterns
     lo = max(0, q.start - _SPAN_REACH)
     hi = min(len(text), q.end + _SPAN_REACH)
     window = text[lo:hi]
@@ -118,48 +136,47 @@ def _span_reason(q: Quantity, text: str) -> str | None:
 
 def exclusion_reason(q: Quantity, text: str) -> str | None:
     """The id of the rule that says `q` is not a fact, or None when it is one."""
-    before, after, clause_after, _inside, patterns, compounds, bare, any_before, any_after = _compiled()
+    c = _compiled()
     unit_word_end = q.unit_end
-    chars = compounds.get(text[unit_word_end - 1:unit_word_end])
+    chars = c.compounds.get(text[unit_word_end - 1:unit_word_end])
     if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
         return "measure-word-in-a-word"
-    for rule in bare:
-        if rule.kind == "unit":
-            if q.unit in rule.units:
-                return rule.id
-        elif _is_bare_place_value(q) and q.unit not in rule.units:
+    for rule in c.units:
+        if q.unit in rule.units:
+            return rule.id
+    for rule in c.bare:
+        if _is_bare_place_value(q) and q.unit not in rule.units:
             return rule.id
     head = text[max(0, q.start - 4):q.start]
     head_number = text[max(0, q.num_start - 4):q.num_start]
-    for rule, pat in (before if any_before.search(head) or any_before.search(head_number) else ()):
+    for rule, pat in (c.before if c.any_before.search(head) or c.any_before.search(head_number) else ()):
         where = head_number if rule.at_number else head
         m = pat.search(where)
         if m and (not rule.units or q.unit in rule.units):
             if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
                 continue
             return rule.id
-    near_after = any_after.match(text, q.unit_end) or any_after.match(text, q.end) or "“" in text[q.end:q.end + 1]
-    for rule, pat in (after if near_after else ()):
+    near_after = c.any_after.match(text, q.unit_end) or c.any_after.match(text, q.end) or "“" in text[q.end:q.end + 1]
+    for rule, pat in (c.after if near_after else ()):
         if rule.units and q.unit not in rule.units:
             continue
         if pat.match(text, q.end) or pat.match(text, q.unit_end):
             return rule.id
     tail = text_after(text, q.end, len(text))
-    clause_after, clause_before = clause_after
-    for rule, words in clause_after:
+    for rule, words in c.clause_after:
         for w in words:
             at = tail.find(w)
             while at >= 0:
                 if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
                     return rule.id
                 at = tail.find(w, at + 1)
-    for rule, words in clause_before:
+    for rule, words in c.clause_before:
         if rule.units and q.unit not in rule.units:
             continue
         _, head_clause = text_before(text, q.start, 24)
         if any(w in head_clause for w in words):
             return rule.id
-    for rule in patterns:
+    for rule in c.patterns:
         if (rule.kind == "pattern" and rule.id != "numbered-slogan" and q.chinese and q.unit != "%"
                 and rule.pattern.match(text, q.num_start)):
             return rule.id

@@ -42,7 +42,6 @@ class NumeralDataError(ExtractError):
 
 
 # The characters of the Chinese numeral system. These define the module, they are not a word list.
-CN_DIGITS = "零〇一二两三四五六七八九"
 CN_SMALL_UNITS = "十百千"
 CN_BIG_UNITS = "万亿"
 MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -361,7 +360,3 @@ def borrowed_scale(low: str, high: str) -> Decimal:
         return Decimal(1)
     return scale
 
-
-def to_number(d: Decimal) -> float:
-    """Decimal -> float for the fact; exact for every value a news page prints."""
-    return float(d)

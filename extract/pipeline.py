@@ -14,7 +14,7 @@ from extract.cleanup import Cleaned, clean_text
 from extract.exclusions import exclusion_reason
 from extract.fact import Fact
 from extract.metrics import classify_metric
-from extract.quantities import Quantity, quantity_from_match, quantity_pattern
+from extract.quantities import Quantity, find_quantities
 from extract.reader import read_article
 from extract.segment import ArticleSpan, split_articles, sentence_spans
 from extract.subjects import find_subject
@@ -98,12 +98,7 @@ def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
 
 
 def _find_facts(text: str, start_at: int) -> list[Quantity]:
-    out = []
-    for m in quantity_pattern().finditer(text, start_at):
-        q = quantity_from_match(m, text)
-        if q is not None and exclusion_reason(q, text) is None:
-            out.append(q)
-    return out
+    return [q for q in find_quantities(text, start_at) if exclusion_reason(q, text) is None]
 
 
 def _sentence_index(sentence_starts: list[int], pos: int) -> int:

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
+from typing import Iterator
 
 import re
 
 import regex
 
-from extract.cleanup import clean_text
+from extract.cleanup import HAN, clean_text
 from extract.language import alternation, load
-from extract.numerals import NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
+from extract.numerals import MULTIPLIERS, NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
 from extract.segment import PHRASE_MARKS, text_before
 
 PERCENT_SIGNS = "%％"
@@ -54,7 +55,6 @@ def forms() -> Forms:
     )
 
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,17 +182,14 @@ def _lookback_patterns():
     return (regex.compile(alternation(before) + r"\Z"), regex.compile(alternation(rate_prefix) + r"\Z"))
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in cleaned `text`, before exclusions, in order."""
-    out = []
-    for m in quantity_pattern().finditer(text):
+def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
+    """Every quantity in cleaned `text` from `start` on, before exclusions, in order."""
+    for m in quantity_pattern().finditer(text, start):
         q = quantity_from_match(m, text)
         if q is not None:
-            out.append(q)
-    return out
+            yield q
 
 
-_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
 
 def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
@@ -374,7 +371,7 @@ def _place_value_product(word: str) -> Decimal:
     """百 -> 100, 千 -> 1000, 百万 -> 10^6, 万万 -> 10^8: the denominator of 百分之 / 千分之 / 百万分之."""
     value = Decimal(1)
     for ch in word:
-        value *= _SCALES[_PLAIN_PLACE.get(ch, ch)]
+        value *= MULTIPLIERS[_PLAIN_PLACE.get(ch, ch)]
     return value
 
 

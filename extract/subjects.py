@@ -29,7 +29,7 @@ def _tables():
 def find_subject(q: Quantity, text: str) -> str:
     stop_after, verbs, lead, max_after, max_before = _tables()
     if q.noun_unit:
-        return text[q.num_start:q.unit_end].lstrip("0123456789.,余多来几数上十百千万亿零〇一二两三四五六七八九")
+        return text[q.num_start + len(q.numeral):q.unit_end]  # 142万人口 -> 人口, 20万农村学童 -> 农村学童
     end = q.end
     after = text_after(text, end, max_after, _BREAKS)
     m = stop_after.search(after)
