@@ -17,7 +17,8 @@ import regex
 
 from extract.cleanup import HAN, clean_text
 from extract.language import alternation, load
-from extract.numerals import MULTIPLIERS, NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral
+from extract.numerals import (MULTIPLIERS, NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral,
+                              variant_table)
 from extract.segment import PHRASE_MARKS, text_before
 
 PERCENT_SIGNS = "%％"
@@ -37,6 +38,7 @@ class Forms:
     not_tenths: str          # characters after 成 that make it a word (成为), not tenths (七成)
     not_a_sign_after: str    # characters before 负 that make it a word (胜负), not a minus sign
     word_start_units: dict[str, str]  # unit -> lone numerals that end a word before it (逐一克服, 一两天)
+    not_noun_modifier: str   # characters that cannot begin the modifier before a noun unit (2022年度工人)
 
 
 @cache
@@ -52,6 +54,7 @@ def forms() -> Forms:
         not_tenths="".join(g["chars"] for g in guards if g.get("after") == "成"),
         not_a_sign_after="".join(g["chars"] for g in guards if g.get("before") == "负"),
         word_start_units={g["unit"]: g["numerals"] for g in guards if "unit" in g},
+        not_noun_modifier="".join(g["chars"] for g in guards if g.get("before") == "noun"),
     )
 
 
@@ -164,7 +167,7 @@ def quantity_pattern() -> re.Pattern:
             (?:{seps}(?P<num2a>{num})(?P<unit2a>{units}))?           # 1000元至3万元
             (?:/(?P<per>{per_units}))?                                # 1.4元/斤
           | (?:[（(]含[）)])?{seps}(?P<num2>{numk})大?(?P<unit2>{units})   # 3至5万元, 6-8亿元, 1万(含)-5万元
-          | (?P<mod>(?![年月日号时分秒周天届期次岁组队级])[{HAN}]{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
+          | (?P<mod>(?![{forms().not_noun_modifier}])[{HAN}]{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
           | (?P<nounit>(?<=[万亿萬億]))                               # 公路投资145.4亿 (money implied by the clause)
         )
     )
@@ -371,11 +374,10 @@ def _place_value_product(word: str) -> Decimal:
     """百 -> 100, 千 -> 1000, 百万 -> 10^6, 万万 -> 10^8: the denominator of 百分之 / 千分之 / 百万分之."""
     value = Decimal(1)
     for ch in word:
-        value *= MULTIPLIERS[_PLAIN_PLACE.get(ch, ch)]
+        value *= MULTIPLIERS[variant_table().get(ch, ch)]
     return value
 
 
-_PLAIN_PLACE = {"佰": "百", "仟": "千", "萬": "万", "億": "亿"}
 
 
 def _unit_prefix(num: str, unit_w: str, measure: dict[str, UnitInfo]):
