@@ -24,9 +24,6 @@ from extract.export import facts_to_csv_bytes, facts_to_jsonl_bytes
 from extract.refresh import RefreshError
 from extract.store import StoreError, last_run, store_signature
 
-# Rows sent to the browser's table (each row is sent and parsed again on every filter change); the caption gives the
-# total and the downloads carry every filtered row.
-TABLE_ROWS = d.TABLE_ROWS
 # How often an open page checks whether a refresh has changed the store.
 WATCH_SECONDS = 10
 # Labels of the view widgets, which Streamlit also writes into the URL (`?sort=数值从大到小`).
@@ -62,10 +59,10 @@ def cached_view(store: str, signature: tuple, state: d.FilterState, level: str, 
     filter (a chosen row, the number style) redraws without touching the million rows. The first page is usually
     ready (computed while the server started)."""
     ready = first_page_for(store, signature)
-    view = ready.view_for(state, level, sort, chart, TABLE_ROWS) if ready is not None else None
+    view = ready.view_for(state, level, sort, chart, d.TABLE_ROWS) if ready is not None else None
     if view is not None:
         return view
-    return d.page_view(load_frame(store, signature), state, level, sort, TABLE_ROWS, charts=(chart,))
+    return d.page_view(load_frame(store, signature), state, level, sort, d.TABLE_ROWS, charts=(chart,))
 
 
 # The option lists, cached per store version in three parts, so that each choice recomputes only the lists it

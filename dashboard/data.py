@@ -7,7 +7,6 @@ returns plain values, so tests/test_dashboard_data.py can call it directly. app.
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 import tomllib
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from extract.fact import METRICS, QUALIFIERS
+from extract.errors import UnreadableInput
 from extract.reader import read_article
 from extract.store import CATEGORICAL_COLUMNS, LOADED_COLUMNS, empty_facts_frame
 
@@ -625,7 +625,8 @@ def page_view(frame: pd.DataFrame, state: FilterState, level: str, order: str, l
 
 # The first page, as a visitor sees it before touching a widget: no filter, bars by district, the table in store
 # order, the place chart's tab, this many table rows. The app starts its widgets at these values, and the server
-# computes this page while it starts (dashboard.holder), so the first visitor finds it ready.
+# computes this page while it starts (dashboard.holder), so the first visitor finds it ready. The table's rows are
+# sent and parsed again on every filter change; the caption gives the total, the downloads carry every row.
 TABLE_ROWS = 200
 FIRST_LEVEL = "district"
 FIRST_ORDER = "store"
@@ -781,31 +782,32 @@ class SourceMissing(FileNotFoundError):
     """The article a fact came from is no longer where the store says it was."""
 
 
-FEED_SUFFIX = ".jsonl"
-
-
 def read_source_text(path: str, doc: str = "") -> str:
     """The raw text that a fact's offsets index: the article file, or for a JSON Lines feed the `text` of the
     record whose id is the fact's `doc` (the store keeps the feed's path as the article path; `feed.jsonl#<id>`
     is read too). Raises SourceMissing when the file or record is gone, UnreadableInput when the file cannot be
     read as text."""
+    # Feeds are recognised and their lines read exactly as the refresh that stored the facts read them. Imported
+    # here, on a click, not with this module: the extractor behind extract.refresh would slow the server's start.
+    from extract.refresh import FEED_SUFFIXES, parse_feed_line
+
     file_part, _, record_id = str(path).partition("#")
     file_path = Path(file_part)
     if not file_path.is_file():
         raise SourceMissing(f"{file_path} no longer exists")
-    if file_path.suffix.lower() != FEED_SUFFIX:
+    if file_path.suffix.lower() not in FEED_SUFFIXES:
         return read_article(file_path)
     record_id = record_id or doc
-    with file_path.open(encoding="utf-8-sig") as feed:
-        for line in feed:
-            if record_id not in line:
+    with file_path.open("rb") as feed:
+        for number, line in enumerate(feed, start=1):
+            if record_id.encode() not in line:
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = parse_feed_line(line, str(file_path), number)
+            except UnreadableInput:  # a line the refresh skipped too: no fact points into it
                 continue
-            if isinstance(record, dict) and str(record.get("id")) == record_id:
-                return str(record.get("text", ""))
+            if record["id"] == record_id:
+                return record["text"]
     raise SourceMissing(f"{file_path} has no record with id {record_id}")
 
 

@@ -13,8 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.config import DEFAULT_CONFIG_NAME, Source, load_config
-from extract.reader import ARTICLE_SUFFIXES
-from extract.refresh import FEED_SUFFIXES, RunSummary, refresh
+from extract.refresh import RunSummary, list_sources, refresh
 from extract.store import count_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,17 +37,9 @@ def store_needs_building(store: str | os.PathLike) -> bool:
 
 
 def input_sources(sources: list[Source]) -> list[Source]:
-    """One Source per article file or feed in `sources` (same paper, home and date settings), sorted by path."""
-    found: list[Source] = []
-    for source in sources:
-        root = Path(source.path)
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES + FEED_SUFFIXES:
-                    found.append(replace(source, path=path))
-        elif root.exists():
-            found.append(source)
-    return found
+    """One Source per article file or feed in `sources` (same paper, home and date settings), found as a refresh
+    finds them."""
+    return [replace(item.source, path=item.path) for item in list_sources(sources).inputs]
 
 
 def build_store(sources: list[Source], store: str | os.PathLike,

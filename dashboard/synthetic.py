@@ -18,12 +18,12 @@ from extract.fact import FACT_FIELDS, METRICS, QUALIFIERS, Fact
 from extract.pipeline import EXTRACTOR_VERSION
 from extract.store import open_store, refresh_snapshot, utc_now
 
-_FACT_INSERT = (f"INSERT INTO facts (article_id, {', '.join(chr(34) + c + chr(34) for c in FACT_FIELDS)}) "
-                f"VALUES ({', '.join('?' * (len(FACT_FIELDS) + 1))})")
+_FACT_COLUMNS = ", ".join(f'"{name}"' for name in FACT_FIELDS)
+_FACT_INSERT = f"INSERT INTO facts (article_id, {_FACT_COLUMNS}) VALUES ({', '.join('?' * (len(FACT_FIELDS) + 1))})"
 # The generated facts carry their article's date and source themselves (the store's trigger would otherwise copy
 # them in, one update per fact).
-_DATED_FACT_INSERT = (f"INSERT INTO facts (article_id, {', '.join(chr(34) + c + chr(34) for c in FACT_FIELDS)}, date, "
-                      f"source) VALUES ({', '.join('?' * (len(FACT_FIELDS) + 3))})")
+_DATED_FACT_INSERT = (f"INSERT INTO facts (article_id, {_FACT_COLUMNS}, date, source) "
+                      f"VALUES ({', '.join('?' * (len(FACT_FIELDS) + 3))})")
 _ARTICLE_INSERT = """INSERT INTO articles (article_id, source_key, doc, path, content_hash, size, mtime_ns,
     extractor_version, settings, headline, date, source, url, home, first_seen, last_seen)
     VALUES (?, ?, ?, ?, '', 0, 0, ?, '', ?, ?, ?, ?, '', ?, ?)"""

@@ -25,14 +25,6 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 ALL_TEXTS = ["587.07万吨", "41.3%", "1400万吨", "18.5亿元", "120余名", "约35名", "70户", "3至5万元", "200万元"]
 
 
-@pytest.fixture(scope="module")
-def known_store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("known")
-    store = folder / "facts.sqlite"
-    write_known_corpus(folder / "articles", store)
-    return store
-
-
 def _app(store: Path, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("FACTS_STORE", str(store))
     at = AppTest.from_file(APP, default_timeout=60)

@@ -15,7 +15,6 @@ import pytest
 
 from dashboard.data import FilterState, apply_filters, download_name, prepare_frame
 from dashboard.serve import CHROMIUM, launch_chromium, streamlit_server, wait_for_page, wait_idle
-from dashboard.synthetic import write_known_corpus
 from extract.store import load_facts
 
 pytestmark = [
@@ -29,17 +28,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    path = folder / "facts.sqlite"
-    write_known_corpus(folder / "articles", path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(store, tmp_path_factory):
+def server(known_store, tmp_path_factory):
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
-    with streamlit_server(store, log=log) as url:
+    with streamlit_server(known_store, log=log) as url:
         yield url
 
 
@@ -79,7 +70,7 @@ def _store_frame(store: Path):
     return prepare_frame(load_facts(store))
 
 
-def test_setting_a_filter_changes_chart_table_and_url(page, server, store):
+def test_setting_a_filter_changes_chart_table_and_url(page, server, known_store):
     _open(page, server)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"))
@@ -113,7 +104,7 @@ DOWNLOAD_CASES = [
 
 
 @pytest.mark.parametrize("case", DOWNLOAD_CASES, ids=lambda c: c.id)
-def test_csv_download_holds_the_filtered_rows_of_the_store(page, server, store, case: DownloadCase):
+def test_csv_download_holds_the_filtered_rows_of_the_store(page, server, known_store, case: DownloadCase):
     _open(page, server, case.query)
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name=case.button).click()
@@ -122,7 +113,7 @@ def test_csv_download_holds_the_filtered_rows_of_the_store(page, server, store, 
     data = Path(download.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    expected = apply_filters(_store_frame(store), case.state)
+    expected = apply_filters(_store_frame(known_store), case.state)
     assert len(rows) == case.expect_rows == len(expected)
     assert sorted((r["fact_id"], r["text"], float(r["value"]), r["unit"]) for r in rows) == sorted(
         (str(f), str(t), float(v), str(u))
