@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +32,8 @@ FRONT_MATTER_KEYS = frozenset({"title", "date", "source", "url", "home"})
 FRONT_MATTER_FENCE = "+++"
 # YYYY-MM-DD, YYYY_MM_DD, YYYY.MM.DD or YYYYMMDD, not inside a longer run of digits.
 FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
+# The line that closes front matter (the opening one is checked on the first line only).
+FRONT_MATTER_CLOSING = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 
 
 class ConfigError(ExtractError):
@@ -61,7 +63,6 @@ class Config:
     sources: tuple[Source, ...]
     store: Path | None = None
     path: Path | None = None  # the file it was read from; None for the built-in default
-    extra: dict = field(default_factory=dict)
 
 
 def default_config() -> Config:
@@ -134,8 +135,7 @@ def split_front_matter(text: str, source: str = "<text>") -> tuple[dict, int]:
     first_line = text if first_line_end < 0 else text[:first_line_end]
     if first_line.strip() != FRONT_MATTER_FENCE:
         return {}, 0
-    fence = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
-    closing = fence.search(text, first_line_end + 1)
+    closing = FRONT_MATTER_CLOSING.search(text, first_line_end + 1)
     if closing is None:
         raise BadRecord(source, "front matter opened with +++ is never closed")
     try:

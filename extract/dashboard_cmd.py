@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extract.store import STORE_ENV, default_store_path
+from extract.store import STORE_ENV, add_store_option, default_store_path
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 DEFAULT_PORT = 8501
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dashboard", help="chart, filter, trace and download the facts in a browser",
         description="Start the Streamlit dashboard on a store. With an empty or missing store it first builds "
                     "the store from the sample corpus. Unknown arguments are passed to `streamlit run`.")
-    parser.add_argument("--store", help=f"the store to show (default: ${STORE_ENV} or {default_store_path()})")
+    add_store_option(parser, "show")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})")
     parser.set_defaults(run=run_dashboard, accepts_extra=True)
 

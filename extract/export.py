@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from extract.errors import ExtractError
 from extract.fact import plain_number
-from extract.store import StoreError, default_store_path, load_facts
+from extract.store import StoreError, add_store_option, default_store_path, load_facts
 
 if TYPE_CHECKING:  # pandas is imported where it is used: `facts --help` and `facts refresh` need not load it
     import pandas as pd
@@ -172,7 +172,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export", help="write the facts of a store as CSV, JSON Lines or Parquet",
         description="Write the facts of a store (all, or filtered) as CSV (UTF-8 with BOM, formula-safe), "
                     "JSON Lines or Parquet, to a file or to standard output.")
-    parser.add_argument("--store", help=f"the store to read (default: $FACTS_STORE or {default_store_path()})")
+    add_store_option(parser, "read")
     parser.add_argument("--format", choices=FORMATS, required=True)
     parser.add_argument("--out", help="file to write (default: standard output)")
     parser.add_argument("--metric", action="append", help="keep this metric (repeatable)")

@@ -146,8 +146,11 @@ def record_hash(record: dict) -> str:
 
 
 def fact_rows(text: str, doc: str, home: str, headline: str) -> list[tuple]:
-    return [tuple(f.as_dict()[name] for name in FACT_FIELDS) for f in extract(text, doc=doc, home=home,
-                                                                               headline=headline)]
+    rows = []
+    for fact in extract(text, doc=doc, home=home, headline=headline):
+        values = fact.as_dict()  # once per fact, not once per field: it copies the whole dataclass
+        rows.append(tuple(values[name] for name in FACT_FIELDS))
+    return rows
 
 
 def extract_task(task: Task) -> Extracted | Skip:

@@ -22,6 +22,8 @@ from extract.errors import ExtractError
 from extract.fact import FACT_FIELDS
 
 if TYPE_CHECKING:
+    import argparse
+
     import pandas as pd
     import pyarrow as pa
 
@@ -144,6 +146,11 @@ class StoreError(ExtractError):
 def default_store_path() -> Path:
     """The store named by the FACTS_STORE environment variable, else data/facts.sqlite (relative to the cwd)."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def add_store_option(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """The --store option of a command that reads the store (`args.store or default_store_path()` is the store)."""
+    parser.add_argument("--store", help=f"the store to {purpose} (default: ${STORE_ENV} or {default_store_path()})")
 
 
 def utc_now() -> str:
@@ -377,6 +384,7 @@ def read_store_table(path: Path) -> tuple[pa.Table | None, str]:
 def table_to_frame(table: pa.Table, arrow_text: bool = False) -> pd.DataFrame:
     """The pandas frame of a facts table, with the dtypes of `typed_facts_frame` (Arrow-backed text columns when
     `arrow_text`)."""
+    import pandas as pd
     frame = table.to_pandas()
     if arrow_text:
         # Categories stay pandas' Arrow-backed `str` too (they compare equal to plain strings): turning a store's
@@ -387,7 +395,7 @@ def table_to_frame(table: pa.Table, arrow_text: bool = False) -> pd.DataFrame:
     for name in CATEGORICAL_COLUMNS:
         # Categories of plain Python strings, as typed_facts_frame gives, so that comparisons and exports agree.
         column = frame[name]
-        frame[name] = column.cat.set_categories(pd_object_index(column.cat.categories))
+        frame[name] = column.cat.set_categories(pd.Index(column.cat.categories, dtype=object))
     return frame[list(LOADED_COLUMNS)]
 
 
@@ -479,11 +487,6 @@ def empty_facts_table() -> pa.Table:
             kind = pa.string()
         fields.append(pa.field(name, kind))
     return pa.schema(fields).empty_table()
-
-
-def pd_object_index(values) -> "pd.Index":
-    import pandas as pd
-    return pd.Index(values, dtype=object)
 
 
 def store_signature(path: str | os.PathLike) -> tuple:

@@ -23,20 +23,14 @@ import pytest
 from filelock import FileLock
 
 from extract import refresh as refresh_module
-from extract.config import Source
+from extract.bench_store import GENERATED, SAMPLE_ARTICLES
+from extract.config import Source, split_front_matter
 from extract.fact import FACT_FIELDS
 from extract.refresh import (EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_SKIPPED, RefreshError, RefreshLocked,
                              fact_rows, refresh)
-from extract.store import last_run, load_facts, open_store
+from extract.store import last_run, load_facts
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ARTICLES = ROOT / "data" / "articles"
-# Sentences whose numbers are unambiguous under FACTS.md, used when the sample corpus is missing.
-GENERATED = [
-    "港口吞吐量完成587.07万吨，同比增长41.3%。",
-    "120余名党员参加活动，项目总投资18.5亿元。",
-    "全市新建农村公路185.82公里，惠及群众近3万人。",
-]
 
 
 def sample_texts() -> list[str]:
@@ -48,9 +42,9 @@ def sample_texts() -> list[str]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if text.startswith("+++"):
-            text = text.split("+++", 2)[2].lstrip("\n")
-        texts.append(text)
+        _, body = split_front_matter(text, str(path))
+        texts.append(text[body:])
+    # The benchmark's sentences (numbers unambiguous under FACTS.md) when the sample corpus is missing.
     return texts or ["\n".join(GENERATED)]
 
 
