@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-LEVELS = ("province", "city", "county", "zone", "town", "place")
 
 
 class UnknownPlace(ValueError):

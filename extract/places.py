@@ -27,15 +27,13 @@ import regex
 
 from extract import gazetteer as gz
 from extract.language import alternation
+from extract.segment import CLAUSE_MARKS
 from extract.gazetteer import Target, UnknownPlace
 
 __all__ = ["Locality", "ArticleView", "resolve_localities", "parse_place", "UnknownPlace", "read_homes"]
 
-_CLAUSE_MARKS = "，,；;：:。！？!?"
-_CLAUSE_RX = re.compile("[" + _CLAUSE_MARKS + "]")
-_LIST_JOINERS = ("、", "和", "及", "与", "以及")
-# 济南—滨州—东营高速公路, 银川至惠农南段: names joined by a dash or 至 are the ends of a route, not a place
-_ROUTE_GAP = regex.compile(r"(?:[（(][^）)]{0,10}[）)])?[—－\-~～至]")
+# a place named before a colon (徐州市：) holds for what follows it in the sentence, so a colon ends a clause here
+_CLAUSE_RX = re.compile("[" + re.escape(CLAUSE_MARKS + "：:") + "]")
 _LEAD_SENTENCES = 3
 _MAX_PREFIX = 6          # longest name before a place suffix (台湾精密制造产业园 has 6)
 _PARAGRAPH_LOOKBACK = 3
@@ -198,14 +196,12 @@ def _leading_words() -> tuple[re.Pattern, frozenset[str]]:
 
 @cache
 def _suffix_pattern() -> re.Pattern:
-    words = sorted((s["word"] for s in gz.suffix_data()["suffix"]), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile(alternation(s["word"] for s in gz.suffix_data()["suffix"]))
 
 
 @cache
 def _zone_suffix_pattern() -> re.Pattern:
-    words = sorted((s["word"] for s in gz.suffix_data().get("zone_suffix", [])), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile(alternation(s["word"] for s in gz.suffix_data().get("zone_suffix", [])))
 
 
 _ZONE_PREFIX_GAP = 4     # characters allowed between a prefecture's name and a zone ending (宜宾|临港|经济技术开发区)
@@ -258,6 +254,10 @@ def _guards():
         "destination": tuple(x["word"] for x in g.get("destination_before", [])),
         "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
         "clause_only": tuple(x["word"] for x in g.get("clause_only_after", [])),
+        "list_joiners": frozenset(w for x in g["list_joiner"] for w in x["words"]),
+        # 济南—滨州—东营高速公路, 银川（南）至惠农: a gap of a route mark, perhaps after a bracketed note
+        "route_gap": regex.compile(r"(?:[（(][^）)]{0,10}[）)])?"
+                                   + alternation(w for x in g["route_mark"] for w in x["words"])),
     }
 
 
@@ -293,25 +293,26 @@ def _guarded(text: str, start: int, end: int, surface: str, targets: tuple[Targe
 def _scan(text: str) -> list[_Hit]:
     """Name, scope-word, zone-word and suffix-place hits of one article text, in order."""
     surfaces = _surfaces()
+    g = _guards()
     hits: list[_Hit] = []
     origin_end = -1
     for s, e, surface in _find_names(text):
         kind, payload = surfaces[surface]
         if kind == "name":
-            prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in _LIST_JOINERS)
+            prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in g["list_joiners"])
             if _guarded(text, s, e, surface, payload, prev_origin):
                 before = text[max(0, s - 4):s]
-                if prev_origin or before.endswith(_guards()["origin_before"]) or before.endswith(_guards()["destination"]):
+                if prev_origin or before.endswith(g["origin_before"]) or before.endswith(g["destination"]):
                     origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
                 # 河北保定的尹艳芳说: the names right before a guarded one belong to it
                 while hits and hits[-1].end == s and hits[-1].kind == "name":
                     s = hits.pop().start
                 continue
-            clause_only = text[max(0, s - 4):s].endswith(_guards()["clause_only"])
+            clause_only = text[max(0, s - 4):s].endswith(g["clause_only"])
             hits.append(_Hit(s, e, "name", payload, clause_only=clause_only))
         elif kind == "scope":
             before = text[max(0, s - 4):s]
-            if before.endswith(_guards()["not_scope"]) or before.endswith(_guards()["origin_before"]):
+            if before.endswith(g["not_scope"]) or before.endswith(g["origin_before"]):
                 continue
             hits.append(_Hit(s, e, "scope", (), word=payload))
         else:
@@ -396,7 +397,7 @@ class _Context:
         codes = gz.chain(code).codes
         if exclude_self:
             codes = codes[:-1]
-        return sum(2 * self.article[c] + self.page[c] + (_HOME_WEIGHT if c in self.home else 0) for c in codes)
+        return sum(self.mentioned(c) for c in codes)
 
     def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
         """The one reading of a name that the context supports, else what all readings share."""
@@ -442,10 +443,6 @@ def _target_loc(t: Target) -> _Loc:
     if t.level in ("town", "place"):
         return _Loc(t.code, t.name)
     return _Loc(t.code, "")
-
-
-def _named_code(t: Target) -> str:
-    return t.code
 
 
 def _common(locs: list[_Loc]) -> _Loc:
@@ -582,7 +579,7 @@ class _Page:
         if key in self._resolved:
             return self._resolved[key]
         h = hits[i]
-        near = self._near_codes(hits, i, ctx, k)
+        near = self._near_codes(hits, i)
         if h.kind == "name":
             loc = ctx.pick(h.targets, near)
         elif h.kind == "scope":
@@ -601,7 +598,7 @@ class _Page:
         self._resolved[key] = loc
         return loc
 
-    def _near_codes(self, hits: list[_Hit], i: int, ctx: _Context, k: int) -> tuple[str, ...]:
+    def _near_codes(self, hits: list[_Hit], i: int) -> tuple[str, ...]:
         """Codes of the names right before hit i (徐州 in 徐州鼓楼区): the strongest hint for its reading."""
         out: list[str] = []
         j = i
@@ -641,13 +638,15 @@ class _Page:
         current = _Loc()
         prev_end = None
         listed = False
+        g = _guards()
+        joiners, route_gap = g["list_joiners"], g["route_gap"]
         for i in idxs:
             h = hits[i]
             loc = self.loc_of(k, hits, i, ctx)
             gap = "" if prev_end is None else text[prev_end:h.start]
-            if prev_end is not None and _ROUTE_GAP.fullmatch(gap):
+            if prev_end is not None and route_gap.fullmatch(gap):
                 return _Loc()
-            if prev_end is not None and gap in _LIST_JOINERS:
+            if prev_end is not None and gap in joiners:
                 chain_locs.append(current)
                 current = loc
                 listed = True
@@ -670,6 +669,8 @@ class _Page:
     def _find_groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[list[int]]:
         out: list[list[int]] = []
         prev_end = None
+        g = _guards()
+        joiners, route_gap = g["list_joiners"], g["route_gap"]
         starts = self._starts.get(id(hits))
         if starts is None:
             starts = self._starts[id(hits)] = [h.start for h in hits]
@@ -680,7 +681,7 @@ class _Page:
             if h.end > hi:
                 continue
             gap = text[prev_end:h.start] if prev_end is not None else None
-            if gap is not None and (gap == "" or gap in _LIST_JOINERS or _ROUTE_GAP.fullmatch(gap)):
+            if gap is not None and (gap == "" or gap in joiners or route_gap.fullmatch(gap)):
                 out[-1].append(i)
             else:
                 out.append([i])
@@ -688,6 +689,7 @@ class _Page:
         return out
 
 
+@cache   # a source's home is the same on every page: look it up in the gazetteer once
 def _home_code(home: str) -> str:
     if not home:
         return ""
@@ -779,7 +781,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         fallback = _first_nonempty(article_loc, parent_loc, home_loc)
         if not home_loc.empty() and _inside(home_loc, fallback) and not fallback.place:
             fallback = home_loc   # an article that names only 湖北 on a page about 黄石: 黄石
-        fallback = _complete(fallback, _first_nonempty(parent_loc, home_loc), ctx)
+        fallback = _complete(fallback, _first_nonempty(parent_loc, home_loc))
         locs = []
         for start, end, si in a.mentions:
             loc = _mention_loc(page, k, hits, start, end, si, ctx)
@@ -793,7 +795,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                 scoped = _apply_scope(loc.scope, near) if near is not None and not near.empty() else _Loc()
                 loc = scoped if not scoped.empty() else _apply_scope(loc.scope, fallback)
             else:
-                loc = _complete(loc, fallback, ctx)
+                loc = _complete(loc, fallback)
             locs.append(_to_locality(loc, page.written))
         out.append(locs)
     return out
@@ -806,7 +808,7 @@ def _first_nonempty(*locs: _Loc) -> _Loc:
     return _Loc()
 
 
-def _complete(loc: _Loc, ctx_loc: _Loc, ctx: _Context) -> _Loc:
+def _complete(loc: _Loc, ctx_loc: _Loc) -> _Loc:
     """Fill what a place found by name or suffix leaves open from the context: a town or park with no
     division takes the context's; a place in a city takes the context's district when that lies in the city."""
     if loc.empty() or ctx_loc.empty() or loc.scope:
@@ -868,11 +870,11 @@ def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si
     after_n = sum(1 for x in groups if hits[x[0]].start >= end)
     key = (k, si, cs, ce, before_n, after_n)
     if key not in page.mention_locs:
-        page.mention_locs[key] = _clause_loc(page, k, hits, start, end, si, ctx, s, e, cs, ce, groups)
+        page.mention_locs[key] = _clause_loc(page, k, hits, start, end, si, ctx, cs, ce, groups)
     return page.mention_locs[key]
 
 
-def _clause_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context, s: int, e: int,
+def _clause_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context,
                 cs: int, ce: int, groups: list[list[int]]) -> _Loc | None:
     text = page.articles[k].text
     g = lambda grp: page.group_loc(k, text, hits, grp, ctx)

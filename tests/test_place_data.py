@@ -41,6 +41,8 @@ ALLOWED = {
         "destination_before": {"word", "examples"},
         "not_scope_after": {"word", "examples"},
         "clause_only_after": {"word", "examples"},
+        "list_joiner": {"words", "examples"},
+        "route_mark": {"words", "examples"},
     },
     "gazetteer.corrections.toml": {"add": {"code", "level", "name", "short", "parent"}, "rename": {"code", "name", "short"}},
 }
