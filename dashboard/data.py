@@ -20,7 +20,8 @@ import pandas as pd
 
 from extract.fact import METRICS, QUALIFIERS
 from extract.errors import UnreadableInput
-from extract.reader import read_article
+# Feeds are recognised and their lines read exactly as the refresh that stored the facts read them.
+from extract.reader import FEED_SUFFIXES, parse_feed_line, read_article
 from extract.store import CATEGORICAL_COLUMNS, LOADED_COLUMNS, empty_facts_frame
 
 # The store's columns: every Fact field plus fact_id, article_id, path, date, source, url (load_facts).
@@ -787,10 +788,6 @@ def read_source_text(path: str, doc: str = "") -> str:
     record whose id is the fact's `doc` (the store keeps the feed's path as the article path; `feed.jsonl#<id>`
     is read too). Raises SourceMissing when the file or record is gone, UnreadableInput when the file cannot be
     read as text."""
-    # Feeds are recognised and their lines read exactly as the refresh that stored the facts read them. Imported
-    # here, on a click, not with this module: the extractor behind extract.refresh would slow the server's start.
-    from extract.refresh import FEED_SUFFIXES, parse_feed_line
-
     file_part, _, record_id = str(path).partition("#")
     file_path = Path(file_part)
     if not file_path.is_file():

@@ -131,7 +131,7 @@ def evaluate(gold_path: Path, articles_dir: Path, excluded_path: Path | None = N
 
 def _feed_records(folder: Path, warnings: list[str]) -> dict[str, tuple[str, str]]:
     """doc id -> (text, title) of every record of the JSON Lines feeds under `folder` (offsets index `text`)."""
-    from extract.refresh import parse_feed_line
+    from extract.reader import parse_feed_line
 
     out = {}
     for feed in sorted(folder.rglob("*.jsonl")):

@@ -4,12 +4,16 @@ The raw text returned here is what every fact's `start`/`end` point into: the BO
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from extract.errors import BinaryInput, EmptyInput, OversizedInput, UndecodableInput
+from extract.errors import BadRecord, BinaryInput, EmptyInput, OversizedInput, UndecodableInput
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# A JSON Lines feed, one article per line, as a scraper hands them over.
+FEED_SUFFIXES = (".jsonl",)
+FEED_KEYS = frozenset({"id", "title", "date", "source", "url", "text", "home"})
 # A local-news page is tens of kilobytes; anything past this is a dump or a mistake, not an article.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # Share of control characters (other than tab/newline/CR/form feed) above which bytes are not prose.
@@ -59,3 +63,26 @@ def iter_article_paths(paths: list[str | os.PathLike]) -> list[Path]:
         else:
             found[p] = None
     return list(found)
+
+
+def parse_feed_line(raw: bytes, feed: str, number: int) -> dict:
+    """One feed record, checked: an object with a non-empty string id and text. BadRecord otherwise."""
+    where = f"{feed}:{number}"
+    try:
+        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRecord(where, f"line {number} is not valid JSON: {exc}") from None
+    if not isinstance(record, dict):
+        raise BadRecord(where, f"line {number} is not a JSON object")
+    unknown = set(record) - FEED_KEYS
+    if unknown:
+        raise BadRecord(where, f"line {number} has unknown keys {sorted(unknown)}")
+    if isinstance(record.get("id"), int):
+        record["id"] = str(record["id"])
+    if not isinstance(record.get("id"), str) or not record["id"].strip():
+        raise BadRecord(where, f"line {number} has no id")
+    if not isinstance(record.get("text"), str):
+        raise BadRecord(where, f"line {number} has no text")
+    if not record["text"].strip():
+        raise BadRecord(where, f"line {number}: the text is empty")
+    return record

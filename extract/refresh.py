@@ -31,14 +31,12 @@ from pathlib import Path
 
 from extract.config import (ArticleMeta, ConfigError, Source, file_article_meta, find_config, iso_date,
                             load_config)
-from extract.errors import BadRecord, ExtractError, OversizedInput, UnreadableInput
+from extract.errors import ExtractError, OversizedInput, UnreadableInput
 from extract.fact import FACT_FIELDS
 from extract.pipeline import EXTRACTOR_VERSION, extract
-from extract.reader import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, decode_article
+from extract.reader import ARTICLE_SUFFIXES, FEED_SUFFIXES, MAX_ARTICLE_BYTES, decode_article, parse_feed_line
 from extract.store import STORE_ENV, default_store_path, open_store, refresh_snapshot, utc_now
 
-FEED_SUFFIXES = (".jsonl",)
-FEED_KEYS = frozenset({"id", "title", "date", "source", "url", "text", "home"})
 EXIT_OK, EXIT_FAILED, EXIT_SKIPPED, EXIT_LOCKED = 0, 1, 3, 75
 # Articles per task sent to a worker: big enough to amortise the round trip, small enough to balance the load.
 CHUNK_ARTICLES = 16
@@ -351,29 +349,6 @@ def plan_feed(item: Input, known: dict[str, Known], by_path: dict[str, list[str]
             continue
         yield Task(source_key=key, doc=record_id, path=feed, content_hash=digest, size=item.size,
                    mtime_ns=item.mtime_ns, settings=settings, source=item.source, record=record)
-
-
-def parse_feed_line(raw: bytes, feed: str, number: int) -> dict:
-    """One feed record, checked: an object with a non-empty string id and text. BadRecord otherwise."""
-    where = f"{feed}:{number}"
-    try:
-        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRecord(where, f"line {number} is not valid JSON: {exc}") from None
-    if not isinstance(record, dict):
-        raise BadRecord(where, f"line {number} is not a JSON object")
-    unknown = set(record) - FEED_KEYS
-    if unknown:
-        raise BadRecord(where, f"line {number} has unknown keys {sorted(unknown)}")
-    if isinstance(record.get("id"), int):
-        record["id"] = str(record["id"])
-    if not isinstance(record.get("id"), str) or not record["id"].strip():
-        raise BadRecord(where, f"line {number} has no id")
-    if not isinstance(record.get("text"), str):
-        raise BadRecord(where, f"line {number} has no text")
-    if not record["text"].strip():
-        raise BadRecord(where, f"line {number}: the text is empty")
-    return record
 
 
 # ---------------------------------------------------------------- running the extraction

@@ -49,3 +49,13 @@ def test_folders_are_searched_for_articles_only(tmp_path):
     (tmp_path / "y.md").write_text(TEXT, encoding="utf-8")
     (tmp_path / "z.png").write_bytes(b"\x89PNG")
     assert [p.name for p in iter_article_paths([tmp_path])] == ["x.txt", "y.md"]
+
+
+def test_a_feed_line_is_a_checked_record():
+    from extract.errors import BadRecord
+    from extract.reader import parse_feed_line
+
+    record = parse_feed_line('{"id": 7, "title": "港口", "text": "吞吐量1400万吨。"}'.encode(), "f.jsonl", 1)
+    assert record["id"] == "7" and record["text"] == "吞吐量1400万吨。"
+    with pytest.raises(BadRecord, match="f.jsonl:2"):
+        parse_feed_line(b"{not json", "f.jsonl", 2)
