@@ -19,6 +19,7 @@ from pathlib import Path
 import cn2an
 import regex
 
+from extract.config import DEFAULT_SOURCE
 from extract.errors import UnreadableInput
 from extract.pipeline import extract
 from extract.reader import iter_article_paths, read_article
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser("bench", help="measure speed: extraction (default), store and refresh, dashboard")
     p.add_argument("--suite", choices=("extract", "store", "dashboard", "all"), default="extract")
-    p.add_argument("--articles", default="data/articles", help="sample articles to build the corpus from")
+    p.add_argument("--articles", default=DEFAULT_SOURCE, help="sample articles to build the corpus from")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="smaller corpora for the store suite")
     p.set_defaults(run=run)
