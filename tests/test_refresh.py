@@ -323,12 +323,15 @@ def test_articles_of_other_sources_stay_unless_pruned(tmp_path: Path):
 
 
 def nobody_prefix() -> tuple:
-    """Run a command as an unprivileged user, so that file permissions bite (root reads everything)."""
+    """Run a command so that file permissions bite: root reads everything, so as root the command runs without the
+    capabilities that override them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). It stays root otherwise, so it can
+    still read a checkout that only root may read (a clone in a mktemp folder, mode 700)."""
     if os.geteuid() != 0:
         return ()
     if shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv: cannot make a folder unreadable")
-    return ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
+    drop = "-dac_override,-dac_read_search"
+    return ("setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}")
 
 
 @dataclass(frozen=True)
