@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Iterator
 
 import re
 
@@ -26,8 +27,13 @@ _REPLACEMENTS = tuple((chr(k), v) for k, v in _FULLWIDTH.items() if v is not Non
 _ZERO_WIDTH = tuple(chr(k) for k, v in _FULLWIDTH.items() if v is None)
 
 
+_ANY_REPLACED = re.compile("[" + "".join(re.escape(src) for src, _ in _REPLACEMENTS) + "]")
+
+
 def normalise_characters(raw: str) -> str:
     """Full-width forms to ASCII and exotic spaces to plain ones, one character for one."""
+    if _ANY_REPLACED.search(raw) is None:  # one scan: most pages hold none of them
+        return raw
     text = raw
     for src, dst in _REPLACEMENTS:
         if src in text:
@@ -49,6 +55,24 @@ _INNER_SPACE = re.compile(
     """,
     re.VERBOSE,
 )
+
+# Every match of _INNER_SPACE starts a run of whitespace right after a character that is not whitespace (each
+# branch's look-behind says so). The runs are found by a scan the engine does at C speed, and _INNER_SPACE is tried
+# only at their starts: a finditer of _INNER_SPACE itself tries its three look-behinds at every character.
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _inner_spaces(text: str) -> Iterator[re.Match]:
+    """The matches of _INNER_SPACE.finditer(text), found from the whitespace runs."""
+    done = 0
+    for run in _WHITESPACE_RUN.finditer(text, 1):
+        s = run.start()
+        if s < done:
+            continue
+        m = _INNER_SPACE.match(text, s)
+        if m is not None:
+            done = m.end()
+            yield m
 
 
 # A line a scanner or a layout tool wrapped is long; a short line without a sentence end is a subheading, a
@@ -92,7 +116,7 @@ def clean_text(raw: str, base: int = 0, join_lines: bool = True) -> Cleaned:
     raw_starts = [base]
     pos = 0
     out_len = 0
-    for m in _INNER_SPACE.finditer(text):
+    for m in _inner_spaces(text):
         if "\n" in m.group() and (not join_lines or _keeps_its_break(text, m.start())):
             continue
         pieces.append(text[pos:m.start()])

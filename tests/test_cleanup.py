@@ -1,11 +1,12 @@
 """Clean-up keeps offsets: raw text -> cleaned text, and every cleaned span maps back to a readable raw span."""
 from __future__ import annotations
 
+import random
 from typing import NamedTuple
 
 import pytest
 
-from extract.cleanup import clean_text
+from extract.cleanup import _INNER_SPACE, _inner_spaces, clean_text
 
 
 class Case(NamedTuple):
@@ -55,3 +56,22 @@ def test_a_span_across_a_scan_break_maps_to_the_raw_span():
 def test_base_offset_shifts_every_span():
     c = clean_text("近3万元", base=100)
     assert c.raw_span(0, 4) == (100, 104)
+
+
+# The whitespace-run scan must find exactly what the one-pattern scan finds: the same removals, in every layout of
+# spaces, tabs, line breaks and the marks around them (random strings over the characters the rules look at).
+RUN_CASES = ["产业\n\n工人", "田头\n镇", "白甸镇： 178条", "10 万吨", "第一段。\n第二段", "#标题\n 正文", " \n产业",
+             "a\x0c\n中", "中 \t\r\n\u2028 国", "1 %", "“ 中”", "。 中"]
+
+
+@pytest.mark.parametrize("text", RUN_CASES)
+def test_whitespace_runs_find_what_the_pattern_finds(text: str):
+    assert [m.span() for m in _inner_spaces(text)] == [m.span() for m in _INNER_SPACE.finditer(text)]
+
+
+def test_whitespace_runs_agree_with_the_pattern_on_random_layouts():
+    rng = random.Random(7)
+    alphabet = list(" \t\r\n\u3000\x0c\u2028。，：；！？”“（）)#1a年中")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert [m.span() for m in _inner_spaces(text)] == [m.span() for m in _INNER_SPACE.finditer(text)], text
