@@ -1,6 +1,8 @@
 """Segmentation: a file -> its articles (headline, body, headings above), an article -> its sentences."""
 from __future__ import annotations
 
+import pytest
+
 from extract.segment import front_matter_end, sentence_spans, split_articles
 
 PAGE = """
@@ -70,3 +72,20 @@ def test_text_before_and_after_stop_at_clause_marks():
     assert text_before(text, i, 2) == (i - 2, "召开")
     assert text_after(text, i + 2, 24) == "联盟会议"
     assert text_before("投资：3亿", 3, 12, PHRASE_MARKS) == (3, "")
+
+
+# text_before -> (start, text): back to the nearest mark, at most `reach` characters; the mark itself is not kept.
+BEFORE_CASES = [
+    ("其中港口吞吐量达", 8, 24, (0, "其中港口吞吐量达")),       # no mark: the whole reach (here the whole text)
+    ("去年，港口吞吐量达", 9, 24, (3, "港口吞吐量达")),
+    ("去年，港口吞吐量达", 9, 3, (6, "吐量达")),                 # the reach ends first
+    ("去年，港口吞吐量达", 3, 24, (3, "")),                      # right after the mark
+    ("去年，\n港口", 6, 24, (4, "港口")),                          # the nearest of two marks
+    ("", 0, 24, (0, "")),
+]
+
+
+@pytest.mark.parametrize("text,pos,reach,expected", BEFORE_CASES, ids=[c[0] or "empty" for c in BEFORE_CASES])
+def test_text_before_takes_the_nearest_mark_within_reach(text, pos, reach, expected):
+    from extract.segment import text_before
+    assert text_before(text, pos, reach) == expected
