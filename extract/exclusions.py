@@ -60,6 +60,11 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+# The slogan pattern (三个代表, 四好农村路) is looked for around a mention, not only at its start: a slogan's
+# numeral may come after the mention's own.
+_SLOGAN = "numbered-slogan"
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """The rules of exclusions.toml by kind, with their patterns compiled once."""
@@ -71,10 +76,12 @@ class _Compiled:
     clause_after: list      # [(rule, words)] looked for later in the mention's clause
     clause_before: list     # [(rule, words)] looked for earlier in the mention's clause
     inside: regex.Pattern | None  # fixed expressions
-    patterns: list          # pattern, frame and span rules
     compounds: dict         # measure word -> characters that make it the start of a longer word
     bare: list              # rules on bare place values (百倍, 千亩)
-    units: list             # rules on whole units (微克/立方米)
+    # The same rules sorted once for the per-quantity tests, so that each test loops only over what applies:
+    unit_rules: dict        # unit -> id of the first `unit` rule that names it
+    at_number: list         # [(id, pattern)] `pattern` rules matched at a Chinese number's start
+    windowed: list          # [(id, pattern, hint characters or "", Chinese numbers only)] span rules
 
 
 @cache
@@ -93,10 +100,13 @@ def _compiled() -> _Compiled:
         clause_after=[(r, r.words) for r in by_kind.get("clause_after", [])],
         clause_before=[(r, r.words) for r in by_kind.get("clause_before", [])],
         inside=regex.compile(alternation(inside_words)) if inside_words else None,
-        patterns=by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", []),
         compounds={unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds},
         bare=by_kind.get("bare", []),
-        units=by_kind.get("unit", []),
+        unit_rules={u: r.id for r in reversed(by_kind.get("unit", [])) for u in r.units},
+        at_number=[(r.id, r.pattern) for r in by_kind.get("pattern", []) if r.id != _SLOGAN],
+        windowed=[(r.id, r.pattern, "".join(r.hint), r.id == _SLOGAN)
+                  for r in by_kind.get("pattern", []) + by_kind.get("frame", []) + by_kind.get("span", [])
+                  if r.id == _SLOGAN or r.kind != "pattern"],
     )
 
 
@@ -108,30 +118,33 @@ def _span_reason(q: Quantity, text: str) -> str | None:
     """The span rule whose match overlaps `q`, looked for in a window around it (not over the whole article:
     most articles have few quantities, and a window keeps the cost per quantity constant)."""
     c = _compiled()
-    inside, patterns = c.inside, c.patterns
-    lo = max(0, q.start - _SPAN_REACH)
-    hi = min(len(text), q.end + _SPAN_REACH)
+    lo = q.start - _SPAN_REACH if q.start > _SPAN_REACH else 0
+    hi = q.end + _SPAN_REACH
     window = text[lo:hi]
-    if inside is not None and q.chinese:
-        for m in inside.finditer(text, lo, hi):
+    if c.inside is not None and q.chinese:
+        for m in c.inside.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "fixed-expression"
-    for r in patterns:
-        if r.id == "numbered-slogan":
-            if not q.chinese:
-                continue
-        elif r.kind not in ("frame", "span"):
+    for rule_id, pattern, hint, chinese_only in c.windowed:
+        if chinese_only and not q.chinese:
             continue
-        elif r.hint and not any(h in window for h in r.hint):
+        if hint and not _holds_any(window, hint):
             continue  # the pattern cannot match without one of its characters
-        for m in r.pattern.finditer(text, lo, hi):
+        for m in pattern.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
-                return r.id
+                return rule_id
     if "《" in window:
         for m in _TITLE.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "title"
     return None
+
+
+def _holds_any(window: str, chars: str) -> bool:
+    for ch in chars:
+        if ch in window:
+            return True
+    return False
 
 
 def exclusion_reason(q: Quantity, text: str) -> str | None:
@@ -141,9 +154,9 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     chars = c.compounds.get(text[unit_word_end - 1:unit_word_end])
     if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
         return "measure-word-in-a-word"
-    for rule in c.units:
-        if q.unit in rule.units:
-            return rule.id
+    unit_rule = c.unit_rules.get(q.unit)
+    if unit_rule is not None:
+        return unit_rule
     for rule in c.bare:
         if _is_bare_place_value(q) and q.unit not in rule.units:
             return rule.id
@@ -162,9 +175,13 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
             continue
         if pat.match(text, q.end) or pat.match(text, q.unit_end):
             return rule.id
-    tail = text_after(text, q.end, len(text))
+    tail = None
     for rule, words in c.clause_after:
         for w in words:
+            if text.find(w, q.end) < 0:
+                continue  # not anywhere after the mention: no need to cut its clause
+            if tail is None:
+                tail = text_after(text, q.end, len(text))
             at = tail.find(w)
             while at >= 0:
                 if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
@@ -176,10 +193,10 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
         _, head_clause = text_before(text, q.start, 24)
         if any(w in head_clause for w in words):
             return rule.id
-    for rule in c.patterns:
-        if (rule.kind == "pattern" and rule.id != "numbered-slogan" and q.chinese and q.unit != "%"
-                and rule.pattern.match(text, q.num_start)):
-            return rule.id
+    if q.chinese and q.unit != "%":
+        for rule_id, pattern in c.at_number:
+            if pattern.match(text, q.num_start):
+                return rule_id
     covered = _span_reason(q, text)
     if covered:
         return covered
