@@ -68,7 +68,7 @@ class UnitInfo:
     arabic_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per candidate, and a frozen init costs twice as much
 class Quantity:
     start: int                  # span in the cleaned text, qualifier words included
     end: int
@@ -404,8 +404,16 @@ def _latin_goes_on(ch: str) -> bool:
 
 
 
+@cache
+def _any_rate_word() -> re.Pattern:
+    _m, _n, _p, rate_prefix, rate_clause, *_ = _tables()
+    return re.compile(alternation(list(rate_clause) + list(rate_prefix)))
+
+
 def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix: dict[str, str]) -> str | None:
     """人均 / 户均 / 亩产 / 每亩 earlier in the same clause (within 12 characters) make the unit a rate."""
+    if _any_rate_word().search(text, start - 12 if start > 12 else 0, start) is None:
+        return None  # most quantities have none of the words near them: one search, no clause cut
     _, window = text_before(text, start, 12, PHRASE_MARKS)
     for word, per in rate_clause.items():
         if word in window:
