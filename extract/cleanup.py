@@ -21,24 +21,23 @@ _FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("Ａ"), o
 _FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("ａ"), ord("ｚ") + 1))})
 _FULLWIDTH.update({0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: None, 0xFEFF: None})
 _FULLWIDTH = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FULLWIDTH.items()}
-# str.translate looks every character up in a dict; most pages hold none or a few of these characters, and
-# str.replace of the ones present is many times faster.
 _REPLACEMENTS = tuple((chr(k), v) for k, v in _FULLWIDTH.items() if v is not None)
 _ZERO_WIDTH = tuple(chr(k) for k, v in _FULLWIDTH.items() if v is None)
-
-
+# str.translate looks every character up in a dict; most pages hold none or a few of these characters, and
+# a pattern that finds only those is many times faster.
+_REPLACEMENT_OF = dict(_REPLACEMENTS)
 _ANY_REPLACED = re.compile("[" + "".join(re.escape(src) for src, _ in _REPLACEMENTS) + "]")
 
 
 def normalise_characters(raw: str) -> str:
     """Full-width forms to ASCII and exotic spaces to plain ones, one character for one."""
-    if _ANY_REPLACED.search(raw) is None:  # one scan: most pages hold none of them
-        return raw
-    text = raw
-    for src, dst in _REPLACEMENTS:
-        if src in text:
-            text = text.replace(src, dst)
-    return text
+    # one scan, and a lookup per character replaced (pages hold few: a ％ here, a full-width digit there)
+    return _ANY_REPLACED.sub(_replacement, raw)
+
+
+def _replacement(m: re.Match) -> str:
+    return _REPLACEMENT_OF[m.group()]
+
 
 # Whitespace to drop: a run holding a line break between two characters of one sentence (the left one not
 # sentence-final), or a run of spaces next to a Chinese character or between a digit and what scales or counts it.

@@ -17,7 +17,8 @@ _HEADING = regex.compile(r"^[ \t]*(#{1,6})[ \t]*(.*?)[ \t#]*$", regex.MULTILINE)
 _FRONT_MATTER = regex.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n.*?^\+\+\+[ \t]*$\r?\n?", regex.MULTILINE | regex.DOTALL)
 _FIRST_LINE = regex.compile(r"[ \t]*(\S[^\n]*?)[ \t]*(?:\r?\n|$)")
 # A sentence holds at least one visible character; its end marks (and a closing quote after them) belong to it.
-_SENTENCE = regex.compile(r"[^。！？!?；;\n]*[^\s。！？!?；;][^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
+_SENTENCE = re.compile(  # `re`: twice as fast as `regex` on this pattern, which needs nothing of `regex`
+    r"[^。！？!?；;\n]*[^\s。！？!?；;][^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*)?")
 MAX_PLAIN_HEADLINE = 64
 # A first line that ends with these is the first sentence of the body, not a headline. Headlines may end with
 # ！ or ？ (千亩包菜急待出售！), so those do not count here.
