@@ -74,7 +74,8 @@ class _Compiled:
     after: list             # [(rule, pattern matched right after the mention or its unit)]
     any_after: regex.Pattern
     clause_after: list      # [(rule, words)] looked for later in the mention's clause
-    clause_before: list     # [(rule, words)] looked for earlier in the mention's clause
+    clause_before_by_unit: dict  # unit -> [(rule, words)] looked for earlier in the clause of a mention in that
+    clause_before_any: list      # unit (rules for any unit included); and the rules for any unit
     inside: regex.Pattern | None  # fixed expressions
     compounds: dict         # measure word -> characters that make it the start of a longer word
     bare: list              # rules on bare place values (百倍, 千亩)
@@ -98,7 +99,9 @@ def _compiled() -> _Compiled:
         after=after + [(r, r.pattern) for r in by_kind.get("after_pattern", [])],
         any_after=regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words])),
         clause_after=[(r, r.words) for r in by_kind.get("clause_after", [])],
-        clause_before=[(r, r.words) for r in by_kind.get("clause_before", [])],
+        clause_before_by_unit={u: [(r, r.words) for r in by_kind.get("clause_before", []) if not r.units or u in r.units]
+                               for r0 in by_kind.get("clause_before", []) for u in r0.units},
+        clause_before_any=[(r, r.words) for r in by_kind.get("clause_before", []) if not r.units],
         inside=regex.compile(alternation(inside_words)) if inside_words else None,
         compounds={unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds},
         bare=by_kind.get("bare", []),
@@ -157,19 +160,23 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     unit_rule = c.unit_rules.get(q.unit)
     if unit_rule is not None:
         return unit_rule
-    for rule in c.bare:
-        if _is_bare_place_value(q) and q.unit not in rule.units:
-            return rule.id
+    if q.chinese and c.bare and _is_bare_place_value(q):
+        for rule in c.bare:
+            if q.unit not in rule.units:
+                return rule.id
     head = text[max(0, q.start - 4):q.start]
-    head_number = text[max(0, q.num_start - 4):q.num_start]
-    for rule, pat in (c.before if c.any_before.search(head) or c.any_before.search(head_number) else ()):
+    # without qualifier words the text before the number is the text before the mention: one search
+    head_number = head if q.num_start == q.start else text[max(0, q.num_start - 4):q.num_start]
+    any_before = c.any_before.search(head) or (head_number is not head and c.any_before.search(head_number))
+    for rule, pat in (c.before if any_before else ()):
         where = head_number if rule.at_number else head
         m = pat.search(where)
         if m and (not rule.units or q.unit in rule.units):
             if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
                 continue
             return rule.id
-    near_after = c.any_after.match(text, q.unit_end) or c.any_after.match(text, q.end) or "“" in text[q.end:q.end + 1]
+    near_after = (c.any_after.match(text, q.end) or (q.unit_end != q.end and c.any_after.match(text, q.unit_end))
+                  or text.startswith("“", q.end))
     for rule, pat in (c.after if near_after else ()):
         if rule.units and q.unit not in rule.units:
             continue
@@ -187,9 +194,7 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
                 if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
                     return rule.id
                 at = tail.find(w, at + 1)
-    for rule, words in c.clause_before:
-        if rule.units and q.unit not in rule.units:
-            continue
+    for rule, words in c.clause_before_by_unit.get(q.unit, c.clause_before_any):
         _, head_clause = text_before(text, q.start, 24)
         if any(w in head_clause for w in words):
             return rule.id
@@ -200,10 +205,10 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     covered = _span_reason(q, text)
     if covered:
         return covered
-    if _is_article_one(q, text):
+    if q.numeral == "一" and _is_article_one(q, text):
         return "article-one"
-    if _is_threshold(q, text):
-        return "threshold"
+    if (q.unit_end != q.end or text.startswith("的", q.end)) and _is_threshold(q, text):
+        return "threshold"  # (a threshold is followed by 的, or has 以上 / 以下 after its unit)
     return None
 
 
