@@ -1,14 +1,14 @@
-"""The fact record: the contract of ../shared/spec/FACTS.md as a frozen dataclass."""
+"""The fact record: the contract of ../shared/spec/FACTS.md as an immutable named tuple (one is built per fact:
+a named tuple is built in half the time of a frozen dataclass, and turned into a dict many times faster)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from typing import NamedTuple
 
 QUALIFIERS = ("exact", "approx", "at_least", "at_most", "range")
 METRICS = ("throughput", "participants", "funds", "output", "count", "length", "area", "percent")
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """One reported quantity. Field order is the order of FACTS.md; `headline` is the article's headline."""
 
     doc: str
@@ -30,13 +30,13 @@ class Fact:
 
     def as_dict(self) -> dict:
         """Plain dict with integral values written as int (1400万吨 -> 14000000, not 14000000.0)."""
-        d = asdict(self)
+        d = self._asdict()
         d["value"] = plain_number(self.value)
         d["value_high"] = None if self.value_high is None else plain_number(self.value_high)
         return d
 
 
-FACT_FIELDS = tuple(f.name for f in fields(Fact))
+FACT_FIELDS = Fact._fields
 
 
 def plain_number(x: float) -> float | int:
