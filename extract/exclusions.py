@@ -123,7 +123,6 @@ def _span_reason(q: Quantity, text: str) -> str | None:
     c = _compiled()
     lo = q.start - _SPAN_REACH if q.start > _SPAN_REACH else 0
     hi = q.end + _SPAN_REACH
-    window = text[lo:hi]
     if c.inside is not None and q.chinese:
         for m in c.inside.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
@@ -131,21 +130,21 @@ def _span_reason(q: Quantity, text: str) -> str | None:
     for rule_id, pattern, hint, chinese_only in c.windowed:
         if chinese_only and not q.chinese:
             continue
-        if hint and not _holds_any(window, hint):
+        if hint and not _holds_any(text, hint, lo, hi):
             continue  # the pattern cannot match without one of its characters
         for m in pattern.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return rule_id
-    if "《" in window:
+    if text.find("《", lo, hi) >= 0:
         for m in _TITLE.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "title"
     return None
 
 
-def _holds_any(window: str, chars: str) -> bool:
+def _holds_any(text: str, chars: str, lo: int, hi: int) -> bool:
     for ch in chars:
-        if ch in window:
+        if text.find(ch, lo, hi) >= 0:
             return True
     return False
 
