@@ -2,8 +2,8 @@
 
 Builds a corpus of at least 1 MB from the bundled sample articles (data/articles, or the given folder), then in
 one run measures: the extractor (characters per second, peak memory), a bare `regex` scan for numerals over the
-same text (the ceiling) and `cn2an.transform` (a peer), and prints the ratios. `--suite store` and
-`--suite dashboard` run the store and dashboard benchmarks.
+same text (the ceiling), a bare number + unit `regex` scan (the closer ceiling) and `cn2an.transform` (a peer), and
+prints the ratios. `--suite store` and `--suite dashboard` run the store and dashboard benchmarks.
 """
 from __future__ import annotations
 
@@ -21,11 +21,20 @@ import regex
 
 from extract.config import DEFAULT_SOURCE
 from extract.errors import UnreadableInput
+from extract.language import alternation
 from extract.pipeline import extract
+from extract.quantities import _tables
 from extract.reader import iter_article_paths, read_article
 
 MIN_CORPUS_CHARS = 1_000_000
 _NUMERAL_SCAN = regex.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]+")
+
+
+def _quantity_scan() -> regex.Pattern:
+    """A bare number + unit pattern (a numeral run, then any measure word of units.toml): what a regex alone finds
+    of the quantities, with no reading of them; the closer ceiling."""
+    measure = _tables()[0]
+    return regex.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+" + alternation(measure))
 
 
 def build_corpus(folder: Path, min_chars: int = MIN_CORPUS_CHARS) -> list[str]:
@@ -72,10 +81,18 @@ def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout, folder: P
             for _ in _NUMERAL_SCAN.finditer(t):
                 pass
 
+    quantity_scan = _quantity_scan()
+
+    def run_quantity_regex():
+        for t in corpus:
+            for _ in quantity_scan.finditer(t):
+                pass
+
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     wall_extract, cpu_extract = _best_of(run_extract, repeats)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     wall_regex, cpu_regex = _best_of(run_regex, repeats)
+    _, cpu_quantity_regex = _best_of(run_quantity_regex, repeats)
     cn2an_corpus = corpus[: max(1, len(corpus) // 10)]  # the peer is slow: a tenth of the corpus
     cn2an_chars = sum(len(t) for t in cn2an_corpus)
     with warnings.catch_warnings():  # cn2an warns on every numeral-like word it cannot read
@@ -96,6 +113,7 @@ def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout, folder: P
         "extract_chars_per_second": round(cps),
         "extract_chars_per_wall_second": round(chars / wall_extract),
         "regex_scan_chars_per_second": round(chars / cpu_regex),
+        "quantity_regex_scan_chars_per_second": round(chars / cpu_quantity_regex),
         "cn2an_transform_chars_per_second": round(cn2an_chars / cpu_cn2an),
         "peak_rss_mib": round(max(rss_before, rss_after) / 1024, 1),
         "extraction_allocations_peak_mib": round(traced_peak / 2**20, 1),
@@ -105,6 +123,9 @@ def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout, folder: P
           f"wall {chars / wall_extract:,.0f} chars/s)", file=out)
     print(f"bare regex scan    {figures['regex_scan_chars_per_second']:>14,} chars/s   "
           f"(the ceiling: `regex` finding numeral runs; extract is {cpu_extract / cpu_regex:.1f}x slower)", file=out)
+    print(f"number+unit scan   {figures['quantity_regex_scan_chars_per_second']:>14,} chars/s   "
+          f"(`regex` finding a numeral run and a unit of units.toml; extract is "
+          f"{cpu_extract / cpu_quantity_regex:.1f}x slower)", file=out)
     print(f"cn2an.transform    {figures['cn2an_transform_chars_per_second']:>14,} chars/s   "
           f"(a peer that only rewrites numerals; extract is {cpu_cn2an / cn2an_chars * chars / cpu_extract:.1f}x "
           f"faster)", file=out)
