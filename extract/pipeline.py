@@ -14,7 +14,7 @@ from extract.cleanup import Cleaned, clean_text
 from extract.exclusions import exclusion_reason
 from extract.fact import Fact
 from extract.metrics import classify_metric
-from extract.quantities import Quantity, find_quantities
+from extract.quantities import Quantity, carry_rates, find_quantities
 from extract.reader import read_article
 from extract.segment import ArticleSpan, split_articles, sentence_spans
 from extract.subjects import find_subject
@@ -98,7 +98,7 @@ def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
 
 
 def _find_facts(text: str, start_at: int) -> list[Quantity]:
-    return [q for q in find_quantities(text, start_at) if exclusion_reason(q, text) is None]
+    return carry_rates([q for q in find_quantities(text, start_at) if exclusion_reason(q, text) is None], text)
 
 
 def _sentence_index(sentence_starts: list[int], pos: int) -> int:

@@ -425,6 +425,41 @@ def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix
 
 
 @cache
+def _carried_rate_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(words that open a comparison clause, words that end the text between a rate and a new level)."""
+    entries = load("units.toml").get("carried_rate", [])
+    return (tuple(w for e in entries if e["position"] == "clause_start" for w in e["words"]),
+            tuple(w for e in entries if e["position"] == "between" for w in e["words"]))
+
+
+_SENTENCE_ENDS = re.compile(r"[。！？!?；;\n]")
+_MAX_LEVEL_CHANGE = 10
+
+
+def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
+    """The quantities (facts of one text, in order), each that goes on from the rate right before it taking that
+    rate's unit: 每公斤200元，比去年同期高15元 -> 15 元/公斤; 人均日装配量从40台提高到65台 -> 65 台/人."""
+    openers, joiners = _carried_rate_words()
+    out = list(quantities)
+    for i in range(1, len(out)):
+        rate, q = out[i - 1], out[i]
+        base, slash, _ = rate.unit.partition("/")
+        if not slash or base != q.unit or q.value_high is not None:
+            continue
+        between = text[rate.end:q.start]
+        if _SENTENCE_ENDS.search(between):
+            continue
+        clause_start, clause = text_before(text, q.start, len(between))
+        if clause_start == rate.end:   # one clause: 从40台提高到65台
+            carried = between.endswith(joiners) and 0 < q.value <= rate.value * _MAX_LEVEL_CHANGE
+        else:                          # a comparison clause after it: ，比去年同期高15元
+            carried = clause.startswith(openers) and 0 < q.value < rate.value
+        if carried:
+            out[i] = replace(q, unit=rate.unit)
+    return out
+
+
+@cache
 def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str]]]:
     """measure word -> [(pattern of the nouns it may count, unit, kind)], from units.toml [[counted]]."""
     people = _tables()[2]

@@ -118,3 +118,26 @@ def test_sentence_gives_its_fact(case: Case):
         assert f.value_high is None
     else:
         assert f.value_high == pytest.approx(case.high)
+
+
+# A rate carried over: sentence -> the unit of each fact, in order (units.toml [[carried_rate]]).
+CARRIED = [
+    ("收购价每公斤2.9元，比市场价高出0.2元。", ["元/公斤", "元/公斤"]),
+    ("人均收入8,200元，比上年增加近1000元。", ["元/人", "元/人"]),
+    ("人均日装配量从40台提高到65台。", ["台/人", "台/人"]),
+    # a larger amount in the comparison is a total, not a difference of the rate
+    ("每亩补贴200元，比去年多发放300万元。", ["元/亩", "元"]),
+    # a plain amount between them breaks the chain
+    ("人均收入3600元，集体收入50万元，比上年增加5万元。", ["元/人", "元", "元"]),
+    # the comparison must open its clause; a new subject before it keeps the plain unit
+    ("人均收入3600元，村集体收入比上年增加5万元。", ["元/人", "元"]),
+    # not across a sentence
+    ("每公斤200元。比去年同期高15元。", ["元/公斤", "元"]),
+    # a different unit is not continued
+    ("每公斤6元，比去年多收购300吨。", ["元/公斤", "吨"]),
+]
+
+
+@pytest.mark.parametrize("sentence,units", CARRIED, ids=[c[0] for c in CARRIED])
+def test_a_comparison_or_new_level_carries_the_rate_before_it(sentence, units):
+    assert [f.unit for f in extract(sentence)] == units
