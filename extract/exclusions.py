@@ -27,6 +27,8 @@ def _grammar() -> tuple[dict, dict]:
     article["kinds"] = frozenset(article["kinds"])
     threshold["words_before"] = frozenset(threshold["words_before"])
     threshold["words_after"] = frozenset(threshold["words_after"])
+    threshold["group_nouns"] = tuple(threshold.get("group_nouns", ()))
+    threshold["attribute_kinds"] = frozenset(threshold.get("attribute_kinds", ()))
     return article, threshold
 
 
@@ -206,8 +208,8 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
         return covered
     if q.numeral == "一" and _is_article_one(q, text):
         return "article-one"
-    if (q.unit_end != q.end or text.startswith("的", q.end)) and _is_threshold(q, text):
-        return "threshold"  # (a threshold is followed by 的, or has 以上 / 以下 after its unit)
+    if (q.unit_end != q.end or q.num_start != q.start or text.startswith("的", q.end)) and _is_threshold(q, text):
+        return "threshold"  # (a threshold has a word around it, 超过 / 以上, or 的 after it)
     return None
 
 
@@ -241,4 +243,6 @@ def _is_threshold(q: Quantity, text: str) -> bool:
         return True
     if words_after and nxt and _HAN.match(nxt) and nxt not in threshold["not_a_group_noun"]:
         return True  # 10亿元及以上基础设施项目
+    if words_before and q.kind in threshold["attribute_kinds"] and text.startswith(threshold["group_nouns"], q.end):
+        return True  # 超10亿元项目5个
     return False
