@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
+from operator import attrgetter
 from typing import Sequence
 
 import numpy as np
@@ -58,7 +59,9 @@ class ArticleView:
     mentions: tuple[tuple[int, int, int], ...]  # (start, end, sentence_index) of each fact, in text
 
 
-@dataclass(frozen=True, slots=True)
+# Hits and their surfaces are made by the thousand per page: plain slots classes, not frozen dataclasses, whose
+# every field is set through object.__setattr__.
+@dataclass(slots=True)
 class _Hit:
     start: int
     end: int
@@ -67,6 +70,20 @@ class _Hit:
     word: str = ""               # the scope level of a scope word, the surface of a zone word
     parent: int = -1             # for a suffix place: index of the hit it hangs on, -1 when none
     clause_only: bool = False    # 其中新港园区: the name holds for its own clause only
+    sure: tuple[str, ...] = ()   # a name's one strong reading, as its chain of codes; () when it has none or several
+    former: tuple[tuple[str, str], ...] = ()   # (code, former full name) of the readings written under an old name
+
+
+@dataclass(slots=True)
+class _Surface:
+    """What the scan needs to know of a surface form, worked out once per surface rather than once per hit."""
+
+    kind: str                    # name | scope | zone_word
+    targets: tuple[Target, ...] = ()   # a name's readings
+    word: str = ""               # the level of a scope word; the surface itself for a zone word
+    sure: tuple[str, ...] = ()   # see _Hit.sure
+    former: tuple[tuple[str, str], ...] = ()   # see _Hit.former
+    full: bool = False           # a name that is some reading's full name (not a short form like 云龙)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +102,31 @@ class _Loc:
 
 
 @cache
-def _surfaces() -> dict[str, tuple[str, object]]:
-    """Every surface -> (kind, payload); the one table behind the name pattern."""
+def _surfaces() -> dict[str, _Surface]:
+    """Every surface that the name scan finds -> what it is; the one table behind the scan."""
     sfx = gz.suffix_data()
-    out: dict[str, tuple[str, object]] = {}
+    out: dict[str, _Surface] = {}
     for surface, targets in gz.names().items():
-        out[surface] = ("name", targets)
+        out[surface] = _name_surface(surface, targets)
     for scope in sfx.get("scope", []):
-        out[scope["word"]] = ("scope", scope["level"])
+        out[scope["word"]] = _Surface("scope", word=scope["level"])
     for zw in sfx.get("zone_word", []):
-        out.setdefault(zw["word"], ("zone_word", tuple(zw["endings"])))
+        out.setdefault(zw["word"], _Surface("zone_word", word=zw["word"]))
     return out
+
+
+def _name_surface(surface: str, targets: tuple[Target, ...]) -> _Surface:
+    table = gz.divisions()
+    return _Surface("name", targets, sure=_sure_codes(targets),
+                    former=tuple((t.code, t.name) for t in targets
+                                 if t.code in table and t.name != table[t.code].name
+                                 and t.level in ("province", "city", "county", "zone")),
+                    full=any(t.name == surface for t in targets))
+
+
+def _sure_codes(targets: tuple[Target, ...]) -> tuple[str, ...]:
+    codes = {t.code for t in targets if not t.weak and t.code}
+    return gz.chain(codes.pop()).codes if len(codes) == 1 else ()
 
 
 @cache
@@ -171,8 +202,7 @@ def _find_names(text: str) -> list[tuple[int, int, str]]:
 
 @cache
 def _weak_surfaces() -> frozenset[str]:
-    return frozenset(s for s, (kind, payload) in _surfaces().items()
-                     if kind == "name" and all(t.weak for t in payload))
+    return frozenset(s for s, x in _surfaces().items() if x.kind == "name" and all(t.weak for t in x.targets))
 
 
 @cache
@@ -219,15 +249,15 @@ def _add_zone_suffixes(text: str, hits: list[_Hit]) -> list[_Hit]:
                 if h.end <= s - _ZONE_PREFIX_GAP:
                     break
                 continue
-            codes = {t.code for t in h.targets if not t.weak}
             gap = text[h.end:s]
-            if h.kind != "name" or len(codes) != 1 or any(ch in stop or not _is_han(ch) for ch in gap):
+            if h.kind != "name" or not h.sure or any(ch in stop or not _is_han(ch) for ch in gap):
                 break
-            code = codes.pop()
+            code = h.sure[-1]
             if gz.division(code).level != "city":
                 break
             name = text[h.start:e]
-            zone = _Hit(h.start, e, "name", (Target("zone", f"{code}Z{name}", name),))
+            targets = (Target("zone", f"{code}Z{name}", name),)
+            zone = _Hit(h.start, e, "name", targets, sure=_sure_codes(targets))
             hits = [x for x in hits if not (x.start >= h.start and x.end <= e)] + [zone]
             hits.sort(key=lambda x: (x.start, x.end))
             break
@@ -241,17 +271,20 @@ def _guards():
     return {
         "not_after": tuple(sorted((x["word"] for x in g.get("not_after", [])), key=len, reverse=True)),
         "origin_before": tuple(x["word"] for x in g.get("origin_before", [])),
+        "origin_or_destination": tuple(x["word"] for x in [*g.get("origin_before", []),
+                                                           *g.get("destination_before", [])]),
         "titles": tuple(person["titles"]),
         "surnames": frozenset(person["surnames"]),
-        "speaker": [regex.compile(x["pattern"]) for x in g.get("speaker", [])],
+        # a name followed by a speaker (的尹艳芳说) or a company (鄂尔多斯羊绒集团) is not where things happen; the
+        # patterns are tried as one alternation, which costs one call per name instead of one per pattern
+        "speaker_or_company": regex.compile("|".join(
+            f"(?:{x['pattern']})" for x in [*g.get("speaker", []), *g.get("company", [])]) or "(?!)"),
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
         "needs_parent": {s["word"]: s["needs_parent"] for s in gz.suffix_data()["suffix"]},
         "max_prefix": {s["word"]: s.get("max_prefix", _MAX_PREFIX) for s in gz.suffix_data()["suffix"]},
         "not_followed_by": {s["word"]: tuple(s.get("not_followed_by", ())) for s in gz.suffix_data()["suffix"]},
-        "company": [regex.compile(x["pattern"]) for x in g.get("company", [])],
-        "destination": tuple(x["word"] for x in g.get("destination_before", [])),
         "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
         "clause_only": tuple(x["word"] for x in g.get("clause_only_after", [])),
         "list_joiners": frozenset(w for x in g["list_joiner"] for w in x["words"]),
@@ -274,20 +307,19 @@ def _is_han(ch: str) -> bool:
 # ----------------------------------------------------------------------------------------------- scanning
 
 
-def _guarded(text: str, start: int, end: int, surface: str, targets: tuple[Target, ...], prev_origin: bool) -> bool:
-    g = _guards()
-    after = text[end:end + 4]
-    if after.startswith(g["not_after"]):
+def _guarded(text: str, start: int, end: int, full: bool, g: dict) -> bool:
+    """A name that is not where things happen: one followed by a word that makes it something else, a name of
+    origin or destination, a person's surname after a title (书记王安顺), a speaker's or a company's name.
+    The windows (4 characters before and after, 8 for the patterns) are checked with start/end arguments
+    rather than slices."""
+    if text.startswith(g["not_after"], end, end + 4):
         return True
-    before = text[max(0, start - 4):start]
-    if before.endswith(g["origin_before"]) or before.endswith(g["destination"]) or prev_origin:
+    if text.endswith(g["origin_or_destination"], max(0, start - 4), start):
         return True
-    is_short = all(t.name != surface for t in targets)
-    if is_short and start >= 1 and text[start - 1] in g["surnames"]:
-        if text[max(0, start - 5):start - 1].endswith(g["titles"]):
+    if not full and start >= 1 and text[start - 1] in g["surnames"]:
+        if text.endswith(g["titles"], max(0, start - 5), start - 1):
             return True
-    tail = text[end:end + 8]
-    return any(p.match(tail) for p in g["speaker"]) or any(p.match(tail) for p in g["company"])
+    return g["speaker_or_company"].match(text[end:end + 8]) is not None
 
 
 def _scan(text: str) -> list[_Hit]:
@@ -296,27 +328,26 @@ def _scan(text: str) -> list[_Hit]:
     g = _guards()
     hits: list[_Hit] = []
     origin_end = -1
+    joiners, clause_only_after, origin = g["list_joiners"], g["clause_only"], g["origin_or_destination"]
     for s, e, surface in _find_names(text):
-        kind, payload = surfaces[surface]
-        if kind == "name":
-            prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in g["list_joiners"])
-            if _guarded(text, s, e, surface, payload, prev_origin):
-                before = text[max(0, s - 4):s]
-                if prev_origin or before.endswith(g["origin_before"]) or before.endswith(g["destination"]):
+        x = surfaces[surface]
+        if x.kind == "name":
+            prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in joiners)
+            if prev_origin or _guarded(text, s, e, x.full, g):
+                if prev_origin or text.endswith(origin, max(0, s - 4), s):
                     origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
                 # 河北保定的尹艳芳说: the names right before a guarded one belong to it
                 while hits and hits[-1].end == s and hits[-1].kind == "name":
                     s = hits.pop().start
                 continue
-            clause_only = text[max(0, s - 4):s].endswith(g["clause_only"])
-            hits.append(_Hit(s, e, "name", payload, clause_only=clause_only))
-        elif kind == "scope":
-            before = text[max(0, s - 4):s]
-            if before.endswith(g["not_scope"]) or before.endswith(g["origin_before"]):
+            clause_only = text.endswith(clause_only_after, max(0, s - 4), s)
+            hits.append(_Hit(s, e, "name", x.targets, "", -1, clause_only, x.sure, x.former))
+        elif x.kind == "scope":
+            if text.endswith(g["not_scope"], max(0, s - 4), s) or text.endswith(g["origin_before"], max(0, s - 4), s):
                 continue
-            hits.append(_Hit(s, e, "scope", (), word=payload))
+            hits.append(_Hit(s, e, "scope", (), word=x.word))
         else:
-            hits.append(_Hit(s, e, "zone_word", (), word=surface))
+            hits.append(_Hit(s, e, "zone_word", (), word=x.word))
     if _zone_suffix_pattern().search(text):
         hits = _add_zone_suffixes(text, hits)
     return _add_suffix_places(text, hits)
@@ -366,16 +397,21 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             name = text[hits[parent].start:e]   # 海沧保税港区: the parent's name is part of the place's name
         elif s - j < 2:
             continue
-        clause_only = text[max(0, j - 4):j].endswith(g["clause_only"])
+        clause_only = text.endswith(g["clause_only"], max(0, j - 4), j)
         found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent, clause_only=clause_only))
         found_ends.add(e)
     if not found:
         return hits
     # `parent` indexed `hits`; point it into the merged list
-    merged = sorted(hits + found, key=lambda h: (h.start, h.end))
+    merged = sorted(hits + found, key=_span_key)
     where = {id(h): n for n, h in enumerate(merged)}
-    return [replace(h, parent=where[id(hits[h.parent])]) if h.kind == "suffix" and h.parent >= 0 else h
-            for h in merged]
+    for h in found:
+        if h.parent >= 0:
+            h.parent = where[id(hits[h.parent])]
+    return merged
+
+
+_span_key = attrgetter("start", "end")
 
 
 # ----------------------------------------------------------------------------------------------- page context
@@ -538,23 +574,16 @@ class _Page:
         self._starts: dict[int, list[int]] = {}
         self._marks: dict[int, list[int]] = {}
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
-        table = gz.divisions()
         self.written: dict[str, str] = {}
         for hs in self.hits:
             for h in hs:
-                for t in h.targets:
-                    if h.kind == "name" and t.code in table and t.name != table[t.code].name and t.level in (
-                            "province", "city", "county", "zone"):
-                        self.written[t.code] = t.name
+                for code, name in h.former:
+                    self.written[code] = name
 
     @staticmethod
     def _count_hit(h: _Hit, into: Counter, weight: int) -> None:
-        if h.kind != "name":
-            return
-        strong = [t for t in h.targets if not t.weak and t.code]
-        codes = {t.code for t in strong}
-        if len(codes) == 1:
-            for c in gz.chain(codes.pop()).codes:
+        if h.kind == "name":
+            for c in h.sure:
                 into[c] += weight
 
     def _count(self, a: ArticleView, hits: list[_Hit]) -> Counter:
@@ -604,10 +633,7 @@ class _Page:
         j = i
         while j > 0 and hits[j - 1].end == hits[j].start and hits[j - 1].kind == "name":
             j -= 1
-            t = hits[j].targets
-            codes = {x.code for x in t if not x.weak}
-            if len(codes) == 1:
-                out.extend(gz.chain(codes.pop()).codes)
+            out.extend(hits[j].sure)
         return tuple(out)
 
     def _zone_word(self, word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
