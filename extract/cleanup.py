@@ -101,7 +101,12 @@ class Cleaned:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) of clean [start, end): the end maps from its last character, so that a removed line
         break right after a mention is not pulled into it."""
-        return self.raw_offset(start), self.raw_offset(end - 1) + 1
+        starts = self.clean_starts
+        k = bisect_right(starts, start) - 1
+        last = end - 1
+        if k + 1 < len(starts) and last >= starts[k + 1]:  # the span runs over a removed break: its own piece
+            return self.raw_starts[k] + (start - starts[k]), self.raw_offset(last) + 1
+        return self.raw_starts[k] + (start - starts[k]), self.raw_starts[k] + (last - starts[k]) + 1
 
 
 def clean_text(raw: str, base: int = 0, join_lines: bool = True) -> Cleaned:

