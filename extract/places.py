@@ -19,7 +19,7 @@ import tomllib
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import NamedTuple, Sequence
 
@@ -97,8 +97,8 @@ class _Loc(NamedTuple):
     place: str = ""
     scope: str = ""              # for a scope word: province | city | district | region
 
-    def empty(self) -> bool:
-        return not self.code and not self.place and not self.scope
+
+_NOWHERE = _Loc()   # no place; `loc == _NOWHERE` is a tuple comparison, in C
 
 
 # ----------------------------------------------------------------------------------------------- patterns
@@ -476,7 +476,7 @@ class _Context:
                 continue   # a short county name counts only when its city is in context (徐州 ... 云龙)
             scored.append((s, t))
         if not scored:
-            return _Loc()
+            return _NOWHERE
         codes_scored = {t.code for _, t in scored}
         ancestors = [t for _, t in scored if any(gz.is_ancestor(t.code, o) for o in codes_scored if o != t.code)]
         if ancestors and not any(near):
@@ -501,9 +501,9 @@ def _target_loc(t: Target) -> _Loc:
 
 def _common(locs: list[_Loc]) -> _Loc:
     """The deepest division all `locs` lie in; place only when all name the same place."""
-    locs = [x for x in locs if not x.empty()]
+    locs = [x for x in locs if x != _NOWHERE]
     if not locs:
-        return _Loc()
+        return _NOWHERE
     places = {x.place for x in locs}
     codes = [gz.chain(x.code).codes if x.code else () for x in locs]
     shared: tuple[str, ...] = codes[0]
@@ -523,12 +523,12 @@ def _chain_or_common(locs: list[_Loc]) -> _Loc:
     """The deepest of `locs` when they all lie on one chain (江苏 ... 徐州 ... 云龙区), else what they all share
     (青岛, 日照 and 烟台 named together: 山东). Folding pairwise would let the third of three siblings look
     deeper than the first two's common parent."""
-    locs = [x for x in locs if not x.empty()]
+    locs = [x for x in locs if x != _NOWHERE]
     coded = [x for x in locs if x.code]
     if len(coded) < len(locs) and coded:
         locs = coded  # a place found only by its suffix (顺堤河作业区) says nothing about the divisions
     if not locs:
-        return _Loc()
+        return _NOWHERE
     deepest = locs[0]
     for x in locs[1:]:
         if _inside(x, deepest):
@@ -540,9 +540,9 @@ def _chain_or_common(locs: list[_Loc]) -> _Loc:
 
 def _deeper_or_common(a: _Loc, b: _Loc) -> _Loc:
     """b when it lies inside a (or a is empty), a when a lies inside b, else what both share."""
-    if a.empty():
+    if a == _NOWHERE:
         return b
-    if b.empty():
+    if b == _NOWHERE:
         return a
     if _inside(b, a):
         return b
@@ -570,28 +570,23 @@ def _inside(inner: _Loc, outer: _Loc) -> bool:
 
 
 class _Page:
+    """The hits of every article and heading on a page, and the counts of the divisions they name."""
+
     def __init__(self, articles: Sequence[ArticleView], home: str):
         self.articles = articles
         self.hits = [_scan(a.text) for a in articles]
         self.parent_hits = {p: _scan(p) for p in dict.fromkeys(p for a in articles for p in a.parents)}
         self.home_code = _home_code(home)
         self.home_codes = gz.chain(self.home_code).codes if self.home_code else ()
-        self.article_counts = [self._count(a, hs) for a, hs in zip(articles, self.hits)]
+        self.article_counts = [_count(hs, a.headline_end) for a, hs in zip(articles, self.hits)]
         self.page_counts = Counter()
         for c in self.article_counts:
             self.page_counts.update(c)
         for hs in self.parent_hits.values():
             for h in hs:
-                self._count_hit(h, self.page_counts, 1)
-        self._resolved: dict[tuple[int, int], _Loc] = {}
-        # mentions in one sentence share its groups and their places: computed once per page
-        self._groups: dict[tuple[int, int, int], list[list[int]]] = {}
-        self._group_locs: dict[tuple[int, int, tuple[int, ...]], _Loc] = {}
-        self.paragraph_locs: dict[tuple[int, int], _Loc | None] = {}
-        self.mention_locs: dict[tuple[int, ...], _Loc | None] = {}
-        self._starts: dict[int, list[int]] = {}
-        self._sentences: dict[tuple[int, int], _Sentence | None] = {}
-        self._marks: dict[int, list[int]] = {}
+                if h.kind == "name":
+                    for c in h.sure:
+                        self.page_counts[c] += 1
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
         self.written: dict[str, str] = {}
         for hs in self.hits:
@@ -599,60 +594,63 @@ class _Page:
                 for code, name in h.former:
                     self.written[code] = name
         self.localities: dict[_Loc, Locality] = {}   # most mentions of a page share a few places
-        self.contexts = [_Context(self.page_counts, c, self.home_codes) for c in self.article_counts]
-
-    @staticmethod
-    def _count_hit(h: _Hit, into: Counter, weight: int) -> None:
-        if h.kind == "name":
-            for c in h.sure:
-                into[c] += weight
-
-    def _count(self, a: ArticleView, hits: list[_Hit]) -> Counter:
-        counts: Counter = Counter()
-        for h in hits:
-            self._count_hit(h, counts, _HEADLINE_WEIGHT if h.start < a.headline_end else 1)
-        return counts
-
-    def clause_marks(self, k: int) -> list[int]:
-        marks = self._marks.get(k)
-        if marks is None:
-            marks = self._marks[k] = _clause_marks(self.articles[k].text)
-        return marks
 
     def context(self, k: int) -> _Context:
-        return self.contexts[k]
+        return _Context(self.page_counts, self.article_counts[k], self.home_codes)
 
-    # -- one hit
 
-    def loc_of(self, k: int, hits: list[_Hit], i: int, ctx: _Context) -> _Loc:
-        key = (k, id(hits), i)
-        if key in self._resolved:
-            return self._resolved[key]
-        h = hits[i]
-        if h.fixed is not None:
-            self._resolved[key] = h.fixed
-            return h.fixed
-        near = self._near_codes(hits, i)
+def _count(hits: list[_Hit], headline_end: int) -> Counter:
+    """How often an article names each division (a name counts for the chain above it), the headline thrice."""
+    counts: Counter = Counter()
+    for h in hits:
         if h.kind == "name":
-            loc = ctx.pick(h.targets, near)
-        elif h.kind == "scope":
-            loc = _Loc(scope=h.word)
-        elif h.kind == "zone_word":
-            loc = self._zone_word(h.word, near, ctx)
-        else:
-            loc = _Loc("", h.targets[0].name)
-            if h.parent >= 0:
-                up = self.loc_of(k, hits, h.parent, ctx)
-                if up.code:
-                    name = h.targets[0].name
-                    if up.place and not name.startswith(up.place):
-                        name = up.place + name
-                    loc = _Loc(up.code, name)
-        self._resolved[key] = loc
+            weight = _HEADLINE_WEIGHT if h.start < headline_end else 1
+            for c in h.sure:
+                counts[c] += weight
+    return counts
+
+
+class _Reading:
+    """The places named in one text (an article, or a heading above one) in the context of one article: the
+    place of each hit and of each group of adjacent hits, each worked out once."""
+
+    __slots__ = ("text", "hits", "ctx", "starts", "hit_locs", "group_locs")
+
+    def __init__(self, text: str, hits: list[_Hit], ctx: _Context):
+        self.text = text
+        self.hits = hits
+        self.ctx = ctx
+        self.starts = [h.start for h in hits]
+        self.hit_locs: list[_Loc | None] = [h.fixed for h in hits]   # a name with a fixed reading is done
+        self.group_locs: dict[tuple[int, ...], _Loc] = {}
+
+    def hit_loc(self, i: int) -> _Loc:
+        loc = self.hit_locs[i]
+        if loc is None:
+            loc = self.hit_locs[i] = self._hit_loc(i)
         return loc
 
-    def _near_codes(self, hits: list[_Hit], i: int) -> tuple[str, ...]:
+    def _hit_loc(self, i: int) -> _Loc:
+        h = self.hits[i]
+        if h.kind == "name":
+            return self.ctx.pick(h.targets, self._near_codes(i))
+        if h.kind == "scope":
+            return _Loc(scope=h.word)
+        if h.kind == "zone_word":
+            return _zone_word(h.word, self._near_codes(i), self.ctx)
+        loc = _Loc("", h.targets[0].name)
+        if h.parent >= 0:
+            up = self.hit_loc(h.parent)
+            if up.code:
+                name = h.targets[0].name
+                if up.place and not name.startswith(up.place):
+                    name = up.place + name
+                loc = _Loc(up.code, name)
+        return loc
+
+    def _near_codes(self, i: int) -> tuple[str, ...]:
         """Codes of the names right before hit i (徐州 in 徐州鼓楼区): the strongest hint for its reading."""
+        hits = self.hits
         out: list[str] = []
         j = i
         while j > 0 and hits[j - 1].end == hits[j].start and hits[j - 1].kind == "name":
@@ -660,73 +658,50 @@ class _Page:
             out.extend(hits[j].sure)
         return tuple(out)
 
-    def _zone_word(self, word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
-        """开发区 on a page about 徐州: the one zone of that kind in a city that the context names."""
-        scored = []
-        for d in _zones_for_word(word):
-            if not (d.parent in near or ctx.mentioned(d.parent) > 0):
-                continue
-            scored.append((ctx.support(d.code) + (100 if d.parent in near else 0), d.code))
-        scored.sort(reverse=True)
-        if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-            return _Loc(scored[0][1])
-        return _Loc()
-
-    # -- groups of hits
-
-    def group_loc(self, k: int, text: str, hits: list[_Hit], idxs: tuple[int, ...], ctx: _Context) -> _Loc:
+    def group_loc(self, idxs: tuple[int, ...]) -> _Loc:
         """Adjacent names form a chain (徐州市鼓楼区丰财街道: the deepest); names joined by 、 or 和 a list
         (平凉、白银、兰州: what they share)."""
-        key = (k, id(hits), idxs)
-        loc = self._group_locs.get(key)
+        if len(idxs) == 1:   # most groups are one name: what the loop below makes of it
+            return self.hit_loc(idxs[0])
+        loc = self.group_locs.get(idxs)
         if loc is None:
-            loc = self._group_locs[key] = self._group_loc(k, text, hits, idxs, ctx)
+            loc = self.group_locs[idxs] = self._group_loc(idxs)
         return loc
 
-    def _group_loc(self, k: int, text: str, hits: list[_Hit], idxs: tuple[int, ...], ctx: _Context) -> _Loc:
-        if len(idxs) == 1:   # most groups are one name: what the loop below makes of it
-            return self.loc_of(k, hits, idxs[0], ctx)
+    def _group_loc(self, idxs: tuple[int, ...]) -> _Loc:
+        text, hits = self.text, self.hits
         chain_locs: list[_Loc] = []
-        current = _Loc()
+        current = _NOWHERE
         prev_end = None
         listed = False
         g = _guards()
         joiners, route_gap = g["list_joiners"], g["route_gap"]
         for i in idxs:
             h = hits[i]
-            loc = self.loc_of(k, hits, i, ctx)
+            loc = self.hit_loc(i)
             gap = "" if prev_end is None else text[prev_end:h.start]
             if prev_end is not None and route_gap.fullmatch(gap):
-                return _Loc()
+                return _NOWHERE
             if prev_end is not None and gap in joiners:
                 chain_locs.append(current)
                 current = loc
                 listed = True
             else:
-                current = _deeper_or_common(current, loc) if not loc.empty() else current
+                current = _deeper_or_common(current, loc) if loc != _NOWHERE else current
             prev_end = h.end
         chain_locs.append(current)
         if listed:
             return _common(chain_locs)
         return current
 
-    def groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[tuple[int, ...]]:
+    def groups(self, lo: int, hi: int) -> list[tuple[int, ...]]:
         """Indices of hits in [lo, hi), grouped by adjacency (joined by nothing, 、, 和, or a dash)."""
-        key = (id(hits), lo, hi)
-        found = self._groups.get(key)
-        if found is None:
-            found = self._groups[key] = self._find_groups(text, hits, lo, hi)
-        return found
-
-    def _find_groups(self, text: str, hits: list[_Hit], lo: int, hi: int) -> list[tuple[int, ...]]:
+        text, hits = self.text, self.hits
         out: list[list[int]] = []
         prev_end = None
         g = _guards()
         joiners, route_gap = g["list_joiners"], g["route_gap"]
-        starts = self._starts.get(id(hits))
-        if starts is None:
-            starts = self._starts[id(hits)] = [h.start for h in hits]
-        for i in range(bisect_left(starts, lo), len(hits)):
+        for i in range(bisect_left(self.starts, lo), len(hits)):
             h = hits[i]
             if h.start >= hi:
                 break
@@ -740,25 +715,44 @@ class _Page:
             prev_end = h.end
         return [tuple(x) for x in out]   # tuples: group places are cached by them
 
-    def sentence(self, k: int, si: int) -> _Sentence | None:
-        """The place groups of sentence `si` of article k and where each starts and ends; None when the article
-        has no sentences. Every mention of the sentence asks for them."""
-        key = (k, si)
-        found = self._sentences.get(key, False)
+
+class _ArticleReading(_Reading):
+    """An article's reading, with what its mentions ask: its clause marks, the place groups of each sentence,
+    the place of each paragraph lookback and of each clause, each worked out once."""
+
+    __slots__ = ("view", "_marks", "sentences", "paragraph_locs", "clause_locs")
+
+    def __init__(self, view: ArticleView, hits: list[_Hit], ctx: _Context):
+        super().__init__(view.text, hits, ctx)
+        self.view = view
+        self._marks: list[int] | None = None
+        self.sentences: dict[int, _Sentence | None] = {}
+        self.paragraph_locs: dict[int, _Loc | None] = {}
+        self.clause_locs: dict[tuple[int, tuple[int, int, int, int]], _Loc | None] = {}
+
+    def clause_marks(self) -> list[int]:
+        if self._marks is None:
+            self._marks = _clause_marks(self.text)
+        return self._marks
+
+    def sentence(self, si: int) -> _Sentence | None:
+        """The place groups of sentence `si`; None when the article has no sentences."""
+        found = self.sentences.get(si, False)
         if found is False:
-            found = self._sentences[key] = self._make_sentence(k, si)
+            found = self.sentences[si] = self._make_sentence(si)
         return found
 
-    def _make_sentence(self, k: int, si: int) -> _Sentence | None:
-        a = self.articles[k]
-        if not a.sentences:
+    def _make_sentence(self, si: int) -> _Sentence | None:
+        sentences = self.view.sentences
+        if not sentences:
             return None
-        s, e = a.sentences[min(si, len(a.sentences) - 1)]
-        hits = self.hits[k]
-        ctx = self.contexts[k]
-        groups = self.groups(a.text, hits, s, e)
+        s, e = sentences[min(si, len(sentences) - 1)]
+        hits = self.hits
+        groups = self.groups(s, e)
+        if not groups:   # most sentences name no place
+            return _Sentence(s, e, groups, [], [], [], [], [])
         return _Sentence(s, e, groups, [hits[x[0]].start for x in groups], [hits[x[-1]].end for x in groups],
-                         [self.group_loc(k, a.text, hits, x, ctx) for x in groups],
+                         [self.group_loc(x) for x in groups],
                          [any(hits[i].clause_only for i in x) for x in groups],
                          [all(hits[i].kind == "scope" for i in x) for x in groups])
 
@@ -775,6 +769,19 @@ class _Sentence(NamedTuple):
     locs: list[_Loc]                # the place each group names, in the context of its article
     clause_only: list[bool]         # a group with a name that holds for its own clause only (其中新港园区)
     scope_only: list[bool]          # a group of scope words only (全市)
+
+
+def _zone_word(word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
+    """开发区 on a page about 徐州: the one zone of that kind in a city that the context names."""
+    scored = []
+    for d in _zones_for_word(word):
+        if not (d.parent in near or ctx.mentioned(d.parent) > 0):
+            continue
+        scored.append((ctx.support(d.code) + (100 if d.parent in near else 0), d.code))
+    scored.sort(reverse=True)
+    if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return _Loc(scored[0][1])
+    return _NOWHERE
 
 
 @cache
@@ -815,30 +822,31 @@ def _to_locality(loc: _Loc, written: dict[str, str] | None = None) -> Locality:
     return out
 
 
+@lru_cache(maxsize=4096)   # a page's scope words fall back on the same few places
 def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
     """全省 -> the province of the context, 全市 -> its city (or its county-level city), 全县/该县 -> its
     district, 全镇 -> its town, 全区 -> its district, else its autonomous region."""
     if not ctx_loc.code:
-        return _Loc()
+        return _NOWHERE
     codes = gz.chain(ctx_loc.code).codes
     table = {c: gz.division(c) for c in codes}
     levels = [table[c].level for c in codes]
     district = next((c for c, lv in zip(codes, levels) if lv in ("county", "zone")), "")
     if scope == "town":
-        return ctx_loc if ctx_loc.place else _Loc()
+        return ctx_loc if ctx_loc.place else _NOWHERE
     if scope == "region":
         if district and table[district].name.endswith("区"):
             return _Loc(district)
         if table[codes[0]].name.endswith("自治区") and not district:
             return _Loc(codes[0])
-        return _Loc(district) if district else _Loc()
+        return _Loc(district) if district else _NOWHERE
     if scope == "district":
-        return _Loc(district) if district else _Loc()
+        return _Loc(district) if district else _NOWHERE
     if scope == "city":
         if district and table[district].level == "county" and table[district].name.endswith("市"):
             return _Loc(district)
         city = next((c for c, lv in zip(codes, levels) if lv == "city"), "")
-        return _Loc(city) if city else _Loc()
+        return _Loc(city) if city else _NOWHERE
     return _Loc(codes[0])
 
 
@@ -857,7 +865,7 @@ def _inferred_home(counts: Counter) -> _Loc:
         if n * 2 <= base:
             break
         best = top
-    return _Loc(best) if best else _Loc()
+    return _Loc(best) if best else _NOWHERE
 
 
 def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[list[Locality]]:
@@ -873,16 +881,15 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             out.append([])
             continue
         ctx = page.context(k)
-        hits = page.hits[k]
-        article_loc = _article_loc(page, k, ctx)
-        parent_loc = _Loc()
+        art = _ArticleReading(a, page.hits[k], ctx)
+        article_loc = _article_loc(art)
+        parent_loc = _NOWHERE
         for p in a.parents:
-            phits = page.parent_hits[p]
-            g = page.groups(p, phits, 0, len(p))
-            for grp in g:
-                parent_loc = _deeper_or_common(parent_loc, page.group_loc(k, p, phits, grp, ctx))
+            heading = _Reading(p, page.parent_hits[p], ctx)
+            for grp in heading.groups(0, len(p)):
+                parent_loc = _deeper_or_common(parent_loc, heading.group_loc(grp))
         fallback = _first_nonempty(article_loc, parent_loc, home_loc)
-        if not home_loc.empty() and _inside(home_loc, fallback) and not fallback.place:
+        if home_loc != _NOWHERE and _inside(home_loc, fallback) and not fallback.place:
             fallback = home_loc   # an article that names only 湖北 on a page about 黄石: 黄石
         fallback = _complete(fallback, _first_nonempty(parent_loc, home_loc))
         locs = []
@@ -890,20 +897,21 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         # out for the first of them
         answers: dict[tuple, Locality] = {}
         for start, end, si in a.mentions:
-            clause = _clause_of(page, k, start, end, si)
+            sentence = art.sentence(si)
+            clause = _clause_of(art, sentence, start, end)
             key = (si, clause, start < a.headline_end)
             locality = answers.get(key)
             if locality is None:
-                loc = _mention_loc(page, k, hits, start, end, si, ctx, clause)
+                loc = _mention_loc(art, sentence, start, end, si, clause)
                 if loc is not None and start < a.headline_end and _inside(article_loc, loc):
                     loc = article_loc   # 内蒙古45个项目 over a body about 兴安盟: the headline's region, made precise
                 if loc is None:
                     loc = fallback
                 elif loc.scope:
                     # 全县 refers to the county named last in the paragraph (寻甸县……。全县新建……), else the article's
-                    near = _paragraph_loc(page, k, hits, si, ctx)
-                    scoped = _apply_scope(loc.scope, near) if near is not None and not near.empty() else _Loc()
-                    loc = scoped if not scoped.empty() else _apply_scope(loc.scope, fallback)
+                    near = _paragraph_loc(art, si)
+                    scoped = _apply_scope(loc.scope, near) if near is not None and near != _NOWHERE else _NOWHERE
+                    loc = scoped if scoped != _NOWHERE else _apply_scope(loc.scope, fallback)
                 else:
                     loc = _complete(loc, fallback)
                 locality = page.localities.get(loc)
@@ -917,15 +925,15 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
 
 def _first_nonempty(*locs: _Loc) -> _Loc:
     for x in locs:
-        if not x.empty():
+        if x != _NOWHERE:
             return x
-    return _Loc()
+    return _NOWHERE
 
 
 def _complete(loc: _Loc, ctx_loc: _Loc) -> _Loc:
     """Fill what a place found by name or suffix leaves open from the context: a town or park with no
     division takes the context's; a place in a city takes the context's district when that lies in the city."""
-    if loc.empty() or ctx_loc.empty() or loc.scope:
+    if loc == _NOWHERE or ctx_loc == _NOWHERE or loc.scope:
         return loc
     if not loc.code:
         if not ctx_loc.code:
@@ -936,79 +944,84 @@ def _complete(loc: _Loc, ctx_loc: _Loc) -> _Loc:
     return loc
 
 
-def _article_loc(page: _Page, k: int, ctx: _Context) -> _Loc:
-    a = page.articles[k]
-    hits = page.hits[k]
-    head = _chain_or_common([page.group_loc(k, a.text, hits, grp, ctx)
-                             for grp in page.groups(a.text, hits, 0, a.headline_end)
-                             if not _scope_only(hits, grp) and not any(hits[i].clause_only for i in grp)])
+def _article_loc(art: _ArticleReading) -> _Loc:
+    a, hits = art.view, art.hits
+    head = _chain_or_common([art.group_loc(grp) for grp in art.groups(0, a.headline_end)
+                             if not all(hits[i].kind == "scope" for i in grp)
+                             and not any(hits[i].clause_only for i in grp)])
     lead_locs = []
-    body_sentences = [j for j, (s, _) in enumerate(a.sentences) if s >= a.headline_end]
-    for j in body_sentences[:_LEAD_SENTENCES]:
-        sentence = page.sentence(k, j)
+    found = 0
+    for j, (s, _) in enumerate(a.sentences):
+        if s < a.headline_end:
+            continue
+        sentence = art.sentence(j)
         lead_locs.extend(loc for loc, clause_only, scope_only in zip(sentence.locs, sentence.clause_only,
                                                                      sentence.scope_only)
                          if not scope_only and not clause_only)
+        found += 1
+        if found == _LEAD_SENTENCES:
+            break
     lead = _chain_or_common(lead_locs)
-    if head.empty():
+    if head == _NOWHERE:
         return lead
-    if not lead.empty() and _inside(lead, head):
+    if lead != _NOWHERE and _inside(lead, head):
         return lead
-    if not lead.empty() and not head.code and head.place and lead.code:
+    if lead != _NOWHERE and not head.code and head.place and lead.code:
         return _Loc(lead.code, head.place)
     return head
 
 
-def _scope_only(hits: list[_Hit], grp: tuple[int, ...]) -> bool:
-    return all(hits[i].kind == "scope" for i in grp)
-
-
-def _clause_of(page: _Page, k: int, start: int, end: int, si: int) -> tuple[int, int, int, int] | None:
+def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int
+               ) -> tuple[int, int, int, int] | None:
     """(start, end) of the clause of a mention and the numbers of the place groups of its sentence that end
     before it and start after it: with its sentence, all that its place depends on. None when the sentence
     names no place."""
-    sentence = page.sentence(k, si)
     if sentence is None or not sentence.groups:
         return None
-    s, e, _, firsts, lasts = sentence[:5]
+    s, e = sentence.start, sentence.end
     # the clause of the mention: between the clause marks around it
-    marks = page.clause_marks(k)
+    marks = art.clause_marks()
     j = bisect_left(marks, start)
     cs = marks[j - 1] + 1 if j > 0 and marks[j - 1] >= s else s
     j = bisect_left(marks, end)
     ce = marks[j] if j < len(marks) and marks[j] < e else e
-    return cs, ce, sum(1 for x in lasts if x <= start), sum(1 for x in firsts if x >= end)
+    before = after = 0
+    for last in sentence.lasts:
+        if last <= start:
+            before += 1
+    for first in sentence.firsts:
+        if first >= end:
+            after += 1
+    return cs, ce, before, after
 
 
-def _mention_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context,
+def _mention_loc(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int, si: int,
                  clause: tuple[int, int, int, int] | None) -> _Loc | None:
-    sentence = page.sentence(k, si)
     if sentence is None:
         return None
     if clause is None:
-        return _paragraph_loc(page, k, hits, si, ctx)
-    key = (k, si, clause)
-    loc = page.mention_locs.get(key, False)
+        return _paragraph_loc(art, si)
+    key = (si, clause)
+    loc = art.clause_locs.get(key, False)
     if loc is False:
-        cs, ce, _, _ = clause
-        loc = page.mention_locs[key] = _clause_loc(page, k, hits, start, end, si, ctx, cs, ce, sentence)
+        loc = art.clause_locs[key] = _clause_loc(art, start, end, si, clause[0], clause[1], sentence)
     return loc
 
 
-def _clause_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si: int, ctx: _Context,
-                cs: int, ce: int, sentence: _Sentence) -> _Loc | None:
+def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce: int,
+                sentence: _Sentence) -> _Loc | None:
     firsts, lasts, locs = sentence.firsts, sentence.lasts, sentence.locs
     numbers = range(len(locs))
     here = _nearest_or_deeper([locs[n] for n in numbers if lasts[n] <= start and firsts[n] >= cs])
     after = next((n for n in numbers if firsts[n] >= end and lasts[n] <= ce), -1)
     if after >= 0:
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
-        here = locs[after] if here.empty() or _inside(locs[after], here) else here
-    if not here.empty():
+        here = locs[after] if here == _NOWHERE or _inside(locs[after], here) else here
+    if here != _NOWHERE:
         return here
     # beyond its own clause a scope word (全市) says less than a name: 开发区作为全市……，现有企业4680家
     # the nearest clause before that names a place; in it a name counts before a scope word
-    marks = page.clause_marks(k)
+    marks = art.clause_marks()
     by_clause: dict[int, list[int]] = {}
     for n in numbers:
         if lasts[n] <= cs and not sentence.clause_only[n]:
@@ -1016,11 +1029,11 @@ def _clause_loc(page: _Page, k: int, hits: list[_Hit], start: int, end: int, si:
     for clause in sorted(by_clause, reverse=True):
         ns = by_clause[clause]
         loc = _nearest_or_deeper([locs[n] for n in ns if not sentence.scope_only[n]])
-        if loc.empty():
+        if loc == _NOWHERE:
             loc = _nearest_or_deeper([locs[n] for n in ns])
-        if not loc.empty():
+        if loc != _NOWHERE:
             return loc
-    return _paragraph_loc(page, k, hits, si, ctx)
+    return _paragraph_loc(art, si)
 
 
 def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
@@ -1028,9 +1041,9 @@ def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
     (赣榆区地处江苏沿海北端: 赣榆区)."""
     if len(locs) == 1:
         return locs[0]
-    locs = [x for x in locs if not x.empty()]
+    locs = [x for x in locs if x != _NOWHERE]
     if not locs:
-        return _Loc()
+        return _NOWHERE
     found = locs[-1]
     for x in locs[:-1]:
         if _inside(x, found):
@@ -1038,17 +1051,16 @@ def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
     return found
 
 
-def _paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
+def _paragraph_loc(art: _ArticleReading, si: int) -> _Loc | None:
     """The nearest place named in the few sentences before, in the same paragraph (not across a line)."""
-    key = (k, si)
-    loc = page.paragraph_locs.get(key, False)
+    loc = art.paragraph_locs.get(si, False)
     if loc is False:   # every mention of a sentence without a place asks the same question
-        loc = page.paragraph_locs[key] = _find_paragraph_loc(page, k, hits, si, ctx)
+        loc = art.paragraph_locs[si] = _find_paragraph_loc(art, si)
     return loc
 
 
-def _find_paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Context) -> _Loc | None:
-    a = page.articles[k]
+def _find_paragraph_loc(art: _ArticleReading, si: int) -> _Loc | None:
+    a = art.view
     text = a.text
     s0 = a.sentences[si][0]
     for back in range(1, _PARAGRAPH_LOOKBACK + 1):
@@ -1059,10 +1071,10 @@ def _find_paragraph_loc(page: _Page, k: int, hits: list[_Hit], si: int, ctx: _Co
         if "\n" in text[e:s0] or s < a.headline_end:
             break
         # the nearest place named in that sentence, or a deeper one inside it (监利县隶属于湖北省荆州市: 监利县)
-        sentence = page.sentence(k, j)
+        sentence = art.sentence(j)
         found = _nearest_or_deeper([x for x, clause_only in zip(sentence.locs, sentence.clause_only)
                                     if not clause_only and not x.scope])
-        if not found.empty():
+        if found != _NOWHERE:
             return found
         s0 = s
     return None
