@@ -23,7 +23,7 @@ ALLOWED_KEYS = {
     ("units.toml", "rate"): {"words", "per", "position", "examples", "not"},
     ("units.toml", "carried_rate"): {"words", "position", "examples", "not"},
     ("units.toml", "implied"): {"words", "unit", "kind", "examples", "not"},
-    ("units.toml", "counted"): {"measure", "nouns", "unit", "kind", "examples", "not"},
+    ("units.toml", "counted"): {"measure", "nouns", "unit", "kind", "examples", "not", "position"},
     ("units.toml", "sign"): {"sign", "unit", "examples", "not"},
     ("units.toml", "minor"): {"word", "fraction", "examples", "not"},
     ("units.toml", "time"): {"words", "examples", "not"},

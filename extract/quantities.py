@@ -255,8 +255,9 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     return None  # 120公里/小时 is a speed (spec 7), not a length
                 counted = _counted_nouns().get(unit_w)
                 if counted:
-                    for pattern, c_unit, c_kind in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
-                        if pattern.match(text, unit_end, min(len(text), unit_end + 8)):
+                    for pattern, c_unit, c_kind, before in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
+                        if (pattern.search(text, max(0, start - 8), start) if before   # 发送标箱12.4万个 -> TEU
+                                else pattern.match(text, unit_end, min(len(text), unit_end + 8))):
                             unit, kind = c_unit, c_kind
                             break
             elif unit2 is not None:
@@ -460,14 +461,18 @@ def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
 
 
 @cache
-def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str]]]:
-    """measure word -> [(pattern of the nouns it may count, unit, kind)], from units.toml [[counted]]."""
+def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str, bool]]]:
+    """measure word -> [(pattern of the nouns it may count, unit, kind, whether the noun stands before the
+    number)], from units.toml [[counted]]."""
     people = _tables()[2]
     out: dict[str, list] = {}
     for entry in load("units.toml").get("counted", []):
-        nouns = [w for n in entry["nouns"] for w in (people if n == "people" else [n])]
-        out.setdefault(entry["measure"], []).append(
-            (regex.compile(rf"\p{{Han}}{{0,2}}?{alternation(nouns)}"), entry["unit"], entry["kind"]))
+        nouns = alternation([w for n in entry["nouns"] for w in (people if n == "people" else [n])])
+        before = entry.get("position") == "before"
+        # after: up to two characters of modifier before the noun (4个被困孩子); before: right before the number
+        # (发送标箱12.4万个; in 集装箱泊位7个 the noun is a modifier of another)
+        pattern = rf"{nouns}\Z" if before else rf"\p{{Han}}{{0,2}}?{nouns}"
+        out.setdefault(entry["measure"], []).append((regex.compile(pattern), entry["unit"], entry["kind"], before))
     return out
 
 
