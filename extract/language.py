@@ -28,7 +28,7 @@ ALLOWED_KEYS = {
     ("units.toml", "minor"): {"word", "fraction", "examples", "not"},
     ("units.toml", "time"): {"words", "examples", "not"},
     ("units.toml", "guard"): {"after", "before", "chars", "unit", "numerals", "examples", "not"},
-    ("qualifiers.toml", "qualifier"): {"name", "position", "words", "not_after", "examples", "not"},
+    ("qualifiers.toml", "qualifier"): {"name", "position", "words", "not_after", "not_after_words", "examples", "not"},
     ("exclusions.toml", "rule"): {"id", "kind", "words", "pattern", "reason", "examples", "units", "not_after",
                                     "modifiers", "compounds", "at", "hint"},
     ("exclusions.toml", "grammar"): {"article_one", "threshold"},

@@ -164,7 +164,7 @@ def quantity_pattern() -> re.Pattern:
                (?<=[角毛分])钱?)?
             (?:(?<=[元圆])[整正](?![{HAN}]))?                          # 壹拾壹元整 (as on a cheque)
             (?P<unit_half>半(?![{HAN}]))?                              # 三斤半, 两米半
-            (?:{seps}(?P<num2a>{num})(?P<unit2a>{units}))?           # 1000元至3万元
+            (?:(?P<sep2a>{seps})(?P<num2a>{num})(?P<unit2a>{units}))?  # 1000元至3万元
             (?:/(?P<per>{per_units}))?                                # 1.4元/斤
           | (?:[（(]含[）)])?{seps}(?P<num2>{numk})大?(?P<unit2>{units})   # 3至5万元, 6-8亿元, 1万(含)-5万元
           | (?P<mod>(?![{forms().not_noun_modifier}])[{HAN}]{{0,2}}?)(?P<noun>{noun_units})  # 142万人口
@@ -180,6 +180,13 @@ def quantity_pattern() -> re.Pattern:
 
 
 @cache
+def _change_words() -> tuple[str, ...]:
+    """Words of change before `A至B` that make it "by A to B" (qualifiers.toml, range, not_after_words)."""
+    return tuple(w for q in load("qualifiers.toml")["qualifier"] if q["position"] == "between"
+                 for w in q.get("not_after_words", ()))
+
+
+@cache
 def _lookback_patterns():
     _m, _n, _p, rate_prefix, _rc, before, _i, _a, _na = _tables()
     return (regex.compile(alternation(before) + r"\Z"), regex.compile(alternation(rate_prefix) + r"\Z"))
@@ -187,10 +194,14 @@ def _lookback_patterns():
 
 def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
     """Every quantity in cleaned `text` from `start` on, before exclusions, in order."""
-    for m in quantity_pattern().finditer(text, start):
+    pattern = quantity_pattern()
+    m = pattern.search(text, start)
+    while m is not None:
         q = quantity_from_match(m, text)
         if q is not None:
             yield q
+        # a quantity may end before its match (增加15公斤至520公斤): the scan goes on from where it ends
+        m = pattern.search(text, q.end if q is not None and q.end < m.end() else m.end())
 
 
 
@@ -198,7 +209,7 @@ def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
 def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
     measure, nouns, people_nouns, rate_prefix, rate_clause, before, _inside, after, not_after = _tables()
     (sign, pden, pct_cn, fden, fnum, halftenth, half, cur, cnum, num, pct, pnum2, tenth, tenth_more, unit_w, jiao,
-     fen, fen_w, unit_half, num2a, unit2a, per, num2, unit2, _mod, noun, nounit, paren, post) = m.groups()
+     fen, fen_w, unit_half, _sep2a, num2a, unit2a, per, num2, unit2, _mod, noun, nounit, paren, post) = m.groups()
     start = m.start()
     end = m.end()
     if sign == "负" and start > 0 and text[start - 1] in forms().not_a_sign_after:
@@ -248,7 +259,12 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                 if num2a is not None:
                     if measure[unit2a].unit != info.unit:
                         return None
-                    value_high = parse_numeral(num2a).value
+                    if text.endswith(_change_words(), max(0, start - 4), start):
+                        # 每亩增加15公斤至520公斤: by 15 to 520, two quantities; this one ends before 至
+                        end = unit_end = m.start("sep2a")
+                        paren = post = None
+                    else:
+                        value_high = parse_numeral(num2a).value
                 if per is not None and per not in forms().time_units:
                     unit = f"{unit}/{measure[per].unit if per in measure else per}"
                 elif per is not None and kind == "length":
