@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -438,14 +437,14 @@ _span_key = attrgetter("start", "end")
 class _Context:
     """Counts of the divisions named on a page and in each article; settles ambiguous names."""
 
-    def __init__(self, page: Counter, article: Counter, home_codes: tuple[str, ...]):
+    def __init__(self, page: dict[str, int], article: dict[str, int], home_codes: tuple[str, ...]):
         self.page = page
         self.article = article
         self.home = home_codes
 
     def mentioned(self, code: str) -> float:
         """How much the page and article name this division itself."""
-        return 2 * self.article[code] + self.page[code] + (_HOME_WEIGHT if code in self.home else 0)
+        return 2 * self.article.get(code, 0) + self.page.get(code, 0) + (_HOME_WEIGHT if code in self.home else 0)
 
     def support(self, code: str, exclude_self: bool = False) -> float:
         codes = gz.chain(code).codes
@@ -559,7 +558,7 @@ def _inside(inner: _Loc, outer: _Loc) -> bool:
         return not outer.place or outer.place == inner.place
     if not inner.code:
         return False
-    if not gz.is_ancestor(outer.code, inner.code):
+    if outer.code not in gz.chain(inner.code).codes:   # gz.is_ancestor, without the call
         return False
     if outer.place:
         return inner.code == outer.code and inner.place.startswith(outer.place)
@@ -579,14 +578,13 @@ class _Page:
         self.home_code = _home_code(home)
         self.home_codes = gz.chain(self.home_code).codes if self.home_code else ()
         self.article_counts = [_count(hs, a.headline_end) for a, hs in zip(articles, self.hits)]
-        self.page_counts = Counter()
-        for c in self.article_counts:
-            self.page_counts.update(c)
+        # plain dicts, not Counters: a Counter answers a missing key through a Python-level __missing__
+        self.page_counts: dict[str, int] = {}
+        for counts in self.article_counts:
+            for c, n in counts.items():
+                self.page_counts[c] = self.page_counts.get(c, 0) + n
         for hs in self.parent_hits.values():
-            for h in hs:
-                if h.kind == "name":
-                    for c in h.sure:
-                        self.page_counts[c] += 1
+            _add_counts(hs, self.page_counts, 0)   # a heading has no headline: every name counts once
         # a page that writes a unit under its former full name (监利县 in 2011) is written that way back
         self.written: dict[str, str] = {}
         for hs in self.hits:
@@ -599,15 +597,19 @@ class _Page:
         return _Context(self.page_counts, self.article_counts[k], self.home_codes)
 
 
-def _count(hits: list[_Hit], headline_end: int) -> Counter:
+def _count(hits: list[_Hit], headline_end: int) -> dict[str, int]:
     """How often an article names each division (a name counts for the chain above it), the headline thrice."""
-    counts: Counter = Counter()
+    counts: dict[str, int] = {}
+    _add_counts(hits, counts, headline_end)
+    return counts
+
+
+def _add_counts(hits: list[_Hit], counts: dict[str, int], headline_end: int) -> None:
     for h in hits:
-        if h.kind == "name":
+        if h.kind == "name" and h.sure:
             weight = _HEADLINE_WEIGHT if h.start < headline_end else 1
             for c in h.sure:
-                counts[c] += weight
-    return counts
+                counts[c] = counts.get(c, 0) + weight
 
 
 class _Reading:
@@ -749,12 +751,22 @@ class _ArticleReading(_Reading):
         s, e = sentences[min(si, len(sentences) - 1)]
         hits = self.hits
         groups = self.groups(s, e)
-        if not groups:   # most sentences name no place
-            return _Sentence(s, e, groups, [], [], [], [], [])
-        return _Sentence(s, e, groups, [hits[x[0]].start for x in groups], [hits[x[-1]].end for x in groups],
-                         [self.group_loc(x) for x in groups],
-                         [any(hits[i].clause_only for i in x) for x in groups],
-                         [all(hits[i].kind == "scope" for i in x) for x in groups])
+        sentence = _Sentence(s, e, groups, [], [], [], [], [])
+        for x in groups:
+            sentence.firsts.append(hits[x[0]].start)
+            sentence.lasts.append(hits[x[-1]].end)
+            sentence.locs.append(self.group_loc(x))
+            sentence.clause_only.append(_clause_only(hits, x))
+            sentence.scope_only.append(_scope_only(hits, x))
+        return sentence
+
+
+def _clause_only(hits: list[_Hit], grp: tuple[int, ...]) -> bool:
+    return hits[grp[0]].clause_only if len(grp) == 1 else any(hits[i].clause_only for i in grp)
+
+
+def _scope_only(hits: list[_Hit], grp: tuple[int, ...]) -> bool:
+    return hits[grp[0]].kind == "scope" if len(grp) == 1 else all(hits[i].kind == "scope" for i in grp)
 
 
 class _Sentence(NamedTuple):
@@ -850,14 +862,15 @@ def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
     return _Loc(codes[0])
 
 
-def _inferred_home(counts: Counter) -> _Loc:
+def _inferred_home(counts: dict[str, int]) -> _Loc:
     """The place that dominates the page: the top province, then the top city in it, then the top district in
     that, each taken only when it has more than half of the mentions of the level above (of its own level for
     the province)."""
     best = ""
+    levels_of = {c: gz.division(c).level for c in counts}
     for levels in (("province",), ("city",), ("county", "zone")):
         cands = {c: n for c, n in counts.items()
-                 if gz.division(c).level in levels and (not best or gz.is_ancestor(best, c))}
+                 if levels_of[c] in levels and (not best or gz.is_ancestor(best, c))}
         if not cands:
             continue
         top, n = max(cands.items(), key=lambda x: (x[1], x[0]))
@@ -947,8 +960,7 @@ def _complete(loc: _Loc, ctx_loc: _Loc) -> _Loc:
 def _article_loc(art: _ArticleReading) -> _Loc:
     a, hits = art.view, art.hits
     head = _chain_or_common([art.group_loc(grp) for grp in art.groups(0, a.headline_end)
-                             if not all(hits[i].kind == "scope" for i in grp)
-                             and not any(hits[i].clause_only for i in grp)])
+                             if not _scope_only(hits, grp) and not _clause_only(hits, grp)])
     lead_locs = []
     found = 0
     for j, (s, _) in enumerate(a.sentences):
