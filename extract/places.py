@@ -85,6 +85,8 @@ class _Surface:
     former: tuple[tuple[str, str], ...] = ()   # see _Hit.former
     fixed: _Loc | None = None    # see _Hit.fixed
     full: bool = False           # a name that is some reading's full name (not a short form like 云龙)
+    weak: bool = False           # a name all of whose readings are weak (a short county name: 云龙, 阳新)
+    inside: tuple[tuple[str, int], ...] = ()   # everyday words that hold it, with its offset in them (see below)
 
 
 class _Loc(NamedTuple):
@@ -114,6 +116,11 @@ def _surfaces() -> dict[str, _Surface]:
         out[scope["word"]] = _Surface("scope", word=scope["level"])
     for zw in sfx.get("zone_word", []):
         out.setdefault(zw["word"], _Surface("zone_word", word=zw["word"]))
+    for surface, x in out.items():
+        x.weak = x.kind == "name" and all(t.weak for t in x.targets)
+    for surface, words in _inside_words().items():
+        if surface in out:
+            out[surface].inside = words
     return out
 
 
@@ -140,30 +147,40 @@ def _sure_codes(targets: tuple[Target, ...]) -> tuple[str, ...]:
 
 
 @cache
-def _name_index() -> tuple[dict[str, tuple[int, ...]], frozenset[str], np.ndarray, np.ndarray]:
-    """{first three characters of a name: the lengths of the names that start with them, longest first, 2 last
-    when the first two characters are a name too}; the two-character names; and the hashed bitmaps (below) of
-    the two-character names' code points packed as (first << 21) | second and of the longer names' first three
-    characters packed as (first << 42) | (second << 21) | third. Keyed by three characters, a position tries
-    only the lengths that can fit it (上海市 is not tried at 上海港)."""
+def _name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]], dict[str, tuple[tuple[str, _Surface], ...]],
+                           np.ndarray, np.ndarray, np.ndarray]:
+    """{first three characters of a name: the names that start with them, longest first, then the first two
+    characters when they are a name too}; {two-character name: itself}; and the hashed bitmaps (below) of
+    every name's first two characters' code points packed as (first << 21) | second, of the two-character
+    names' and of the longer names' first three characters packed as (first << 42) | (second << 21) | third.
+    Keyed by three characters, a position tries only the names that can fit it (上海市 is not tried at 上海港),
+    and each carries what it is, so the scan looks up one small table per position instead of four large ones."""
     surfaces = _surfaces()
-    two_names = frozenset(x for x in surfaces if len(x) == 2)
-    index: dict[str, set[int]] = {}
+    by_two = {x: ((x, surfaces[x]),) for x in surfaces if len(x) == 2}
+    index: dict[str, list[str]] = {}
     for surface in surfaces:
         if len(surface) >= 3:
-            index.setdefault(surface[:3], set()).add(len(surface))
-    by_three = {k: tuple(sorted(v, reverse=True)) + ((2,) if k[:2] in two_names else ()) for k, v in index.items()}
-    two = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in two_names})
+            index.setdefault(surface[:3], []).append(surface)
+    by_three = {k: tuple((x, surfaces[x]) for x in sorted(v, key=len, reverse=True)) + by_two.get(k[:2], ())
+                for k, v in index.items()}
+    starts = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in surfaces if len(x) >= 2})
+    two = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in by_two})
     three = sorted({(ord(x[0]) << 42) | (ord(x[1]) << 21) | ord(x[2]) for x in index})
-    return by_three, two_names, _bitmap(np.array(two, dtype=np.uint64)), _bitmap(np.array(three, dtype=np.uint64))
+    return (by_three, by_two, _small_bitmap(np.array(starts, dtype=np.uint64)),
+            _bitmap(np.array(two, dtype=np.uint64)), _bitmap(np.array(three, dtype=np.uint64)))
 
 
 # Membership of a pair or triple of characters is a lookup in a hashed bitmap of 2^22 bits (one multiply, one
 # shift, one index per character, all in numpy): a few percent of false positives, each rejected by the exact
 # dictionary lookup that follows. A sorted array and searchsorted cost about 15 comparisons per character.
+# Those bitmaps are 4 MB each, and between two pages the rest of the extractor pushes them out of the CPU caches:
+# looked up at every character they cost a cache miss each. So every character is first looked up in a small
+# bitmap (2^20 bits packed in 128 KB, which stays cached) of the names' first two characters, which about one
+# position in ten passes; only those are looked up in the large ones.
 _HASH_BITS = 22
 _HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 _HASH_SHIFT = np.uint64(64 - _HASH_BITS)
+_SMALL_HASH_SHIFT = np.uint64(64 - 20)
 
 
 def _bitmap(keys: np.ndarray) -> np.ndarray:
@@ -178,6 +195,19 @@ def _member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
         return table[(keys * _HASH_MULT) >> _HASH_SHIFT]
 
 
+def _small_bitmap(keys: np.ndarray) -> np.ndarray:
+    table = np.zeros(1 << (64 - int(_SMALL_HASH_SHIFT)), dtype=bool)
+    with np.errstate(over="ignore"):
+        table[(keys * _HASH_MULT) >> _SMALL_HASH_SHIFT] = True
+    return np.packbits(table, bitorder="little")
+
+
+def _small_member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        h = (keys * _HASH_MULT) >> _SMALL_HASH_SHIFT
+    return ((table[h >> np.uint64(3)] >> (h & np.uint64(7)).astype(np.uint8)) & np.uint8(1)).view(bool)
+
+
 def _find_names(text: str) -> list[tuple[int, int, _Surface]]:
     """Leftmost-longest, non-overlapping occurrences of the names, as (start, end, what the surface is).
 
@@ -187,40 +217,33 @@ def _find_names(text: str) -> list[tuple[int, int, _Surface]]:
     (numpy, at C speed); only the few positions that pass (2-3 % of news text) are tried, longest name first."""
     if len(text) < 2:
         return []
-    by_three, two_names, two, three = _name_index()
+    by_three, by_two, starts, two, three = _name_index()
     codes = np.frombuffer((text + "\0").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     pair = (codes[:-2] << np.uint64(21)) | codes[1:-1]
-    triple = (pair << np.uint64(21)) | codes[2:]
-    candidates = np.flatnonzero(_member(two, pair) | _member(three, triple)).tolist()
-    surfaces = _surfaces()
-    weak, inside, boundary = _weak_surfaces(), _inside_words(), _guards()["boundary"]
+    maybe = np.flatnonzero(_small_member(starts, pair))
+    pair = pair[maybe]
+    triple = (pair << np.uint64(21)) | codes[maybe + 2]
+    candidates = maybe[_member(two, pair) | _member(three, triple)].tolist()
+    boundary = _guards()["boundary"]
     out: list[tuple[int, int, _Surface]] = []
     last = 0
     for i in candidates:
         if i < last:
             continue
-        lengths = by_three.get(text[i:i + 3]) or ((2,) if text[i:i + 2] in two_names else ())
-        for n in lengths:
-            surface = text[i:i + n]
-            x = surfaces.get(surface)
-            if x is None:
+        for surface, x in by_three.get(text[i:i + 3]) or by_two.get(text[i:i + 2], ()):
+            if not text.startswith(surface, i):
                 continue
             # a short county name must start a word: after a boundary or right after another name
             # (热火朝天, 其中阳新 and 基金会理事长 hold no 朝天, 中阳, 会理)
-            if (surface in weak and i > 0 and i != last and text[i - 1] not in boundary
+            if (x.weak and i > 0 and i != last and text[i - 1] not in boundary
                     and "\u4e00" <= text[i - 1] <= "\u9fff"):
                 continue
-            if surface in inside and any(text.startswith(w, i - k) for w, k in inside[surface]):
+            if x.inside and any(text.startswith(w, i - k) for w, k in x.inside):
                 continue   # 最大同心圆 holds no 大同
-            out.append((i, i + n, x))
-            last = i + n
+            last = i + len(surface)
+            out.append((i, last, x))
             break
     return out
-
-
-@cache
-def _weak_surfaces() -> frozenset[str]:
-    return frozenset(s for s, x in _surfaces().items() if x.kind == "name" and all(t.weak for t in x.targets))
 
 
 @cache
@@ -387,15 +410,19 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         not_followed_by, longest, needs_parent = rules[m.group()]
         if text.startswith(not_followed_by, e):
             continue   # 农业农村局, 村民: not a village
+        # walk back over the characters that can be part of the name: Han, not a stop character
         j = s
-        while (j > 0 and s - j < longest and j not in ends and j not in found_ends
-               and "\u4e00" <= text[j - 1] <= "\u9fff" and text[j - 1] not in stop):
+        while j > 0 and s - j < longest and j not in ends and j not in found_ends:
+            ch = text[j - 1]
+            if ch < "\u4e00" or ch > "\u9fff" or ch in stop:
+                break
             j -= 1
         if j in found_ends:
             continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
-        if (s - j >= longest and j > 0 and j not in ends and "\u4e00" <= text[j - 1] <= "\u9fff"
-                and text[j - 1] not in stop):
-            continue   # the search gave up before a boundary: no name starts here
+        if s - j >= longest and j > 0 and j not in ends:
+            ch = text[j - 1]
+            if "\u4e00" <= ch <= "\u9fff" and ch not in stop:
+                continue   # the search gave up before a boundary: no name starts here
         parent = ends.get(j, -1)
         if needs_parent and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
             continue
@@ -749,6 +776,9 @@ class _ArticleReading(_Reading):
         if not sentences:
             return None
         s, e = sentences[min(si, len(sentences) - 1)]
+        i = bisect_left(self.starts, s)
+        if i == len(self.starts) or self.starts[i] >= e:
+            return _Sentence(s, e, (), (), (), (), (), ())   # most sentences name no place
         hits = self.hits
         groups = self.groups(s, e)
         sentence = _Sentence(s, e, groups, [], [], [], [], [])
@@ -909,8 +939,11 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         # mentions of one clause with no place between them (分别增长1.0%、6.0%) share their answer: it is worked
         # out for the first of them
         answers: dict[tuple, Locality] = {}
+        sentences = art.sentences
         for start, end, si in a.mentions:
-            sentence = art.sentence(si)
+            sentence = sentences.get(si, False)
+            if sentence is False:
+                sentence = art.sentence(si)
             clause = _clause_of(art, sentence, start, end)
             key = (si, clause, start < a.headline_end)
             locality = answers.get(key)
@@ -1024,8 +1057,14 @@ def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce
                 sentence: _Sentence) -> _Loc | None:
     firsts, lasts, locs = sentence.firsts, sentence.lasts, sentence.locs
     numbers = range(len(locs))
-    here = _nearest_or_deeper([locs[n] for n in numbers if lasts[n] <= start and firsts[n] >= cs])
-    after = next((n for n in numbers if firsts[n] >= end and lasts[n] <= ce), -1)
+    before_in_clause = []
+    after = -1   # the first group after the mention in its clause
+    for n in numbers:
+        if lasts[n] <= start and firsts[n] >= cs:
+            before_in_clause.append(locs[n])
+        if after < 0 and firsts[n] >= end and lasts[n] <= ce:
+            after = n
+    here = _nearest_or_deeper(before_in_clause)
     if after >= 0:
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
         here = locs[after] if here == _NOWHERE or _inside(locs[after], here) else here
