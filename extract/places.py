@@ -410,6 +410,8 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         not_followed_by, longest, needs_parent = rules[m.group()]
         if text.startswith(not_followed_by, e):
             continue   # 农业农村局, 村民: not a village
+        if needs_parent and not any(j in ends for j in range(max(0, s - longest), s + 1)):
+            continue   # no name ends where this one could start, so it can have no parent (the test below)
         # walk back over the characters that can be part of the name: Han, not a stop character
         j = s
         while j > 0 and s - j < longest and j not in ends and j not in found_ends:
@@ -852,19 +854,28 @@ def _home_code(home: str) -> str:
 
 
 def _to_locality(loc: _Loc, written: dict[str, str] | None = None) -> Locality:
-    if not loc.code:
-        return Locality(place=loc.place)
-    c = gz.chain(loc.code)
-    out = Locality(c.province, c.city, c.district, loc.place)
-    if written:
-        for code in c.codes:
-            if code in written:
-                field = {"province": "province", "city": "city"}.get(gz.division(code).level, "district")
-                out = replace(out, **{field: written[code]})
+    out = _plain_locality(loc)
+    if not written or not loc.code:
+        return out
+    for code in gz.chain(loc.code).codes:
+        if code in written:
+            field = {"province": "province", "city": "city"}.get(gz.division(code).level, "district")
+            out = replace(out, **{field: written[code]})
     return out
 
 
-@lru_cache(maxsize=4096)   # a page's scope words fall back on the same few places
+# The functions of places alone below are cached by value: a page, and the pages of a source, name the same few
+# places over and over.
+@lru_cache(maxsize=8192)
+def _plain_locality(loc: _Loc) -> Locality:
+    """The full names of a place's divisions (a Locality is frozen, so one can stand for every mention)."""
+    if not loc.code:
+        return Locality(place=loc.place)
+    c = gz.chain(loc.code)
+    return Locality(c.province, c.city, c.district, loc.place)
+
+
+@lru_cache(maxsize=4096)
 def _apply_scope(scope: str, ctx_loc: _Loc) -> _Loc:
     """全省 -> the province of the context, 全市 -> its city (or its county-level city), 全县/该县 -> its
     district, 全镇 -> its town, 全区 -> its district, else its autonomous region."""
@@ -976,6 +987,7 @@ def _first_nonempty(*locs: _Loc) -> _Loc:
     return _NOWHERE
 
 
+@lru_cache(maxsize=8192)
 def _complete(loc: _Loc, ctx_loc: _Loc) -> _Loc:
     """Fill what a place found by name or suffix leaves open from the context: a town or park with no
     division takes the context's; a place in a city takes the context's district when that lies in the city."""
