@@ -10,7 +10,10 @@ Ambiguous names (通州区, 鼓楼区) are settled by the other places of the ar
 them only the levels their readings share are kept. Names found by suffix (光明村, 顺堤河作业区) take their
 parents from what is around them.
 
-All names are found with two compiled patterns built from the data (gazetteer.py), once per article text.
+Names are found once per article text, through hashed bitmaps of their first characters (numpy) and tables
+built from the data (gazetteer.py); what a surface means, and what the scan and the resolver ask of it, is
+worked out once per surface. Every table an article's mentions share (its sentences' place groups, the places
+of its hits and groups, its clause marks) is made once per article.
 """
 from __future__ import annotations
 
@@ -58,8 +61,8 @@ class ArticleView:
     mentions: tuple[tuple[int, int, int], ...]  # (start, end, sentence_index) of each fact, in text
 
 
-# Hits and their surfaces are made by the thousand per page: plain slots classes, not frozen dataclasses, whose
-# every field is set through object.__setattr__.
+# Hits are made by the thousand per page: a plain slots class, not a frozen dataclass, whose every field is set
+# through object.__setattr__. A suffix place's `parent` is set once the hits are merged; nothing else changes.
 @dataclass(slots=True)
 class _Hit:
     start: int
@@ -86,7 +89,7 @@ class _Surface:
     fixed: _Loc | None = None    # see _Hit.fixed
     full: bool = False           # a name that is some reading's full name (not a short form like 云龙)
     weak: bool = False           # a name all of whose readings are weak (a short county name: 云龙, 阳新)
-    inside: tuple[tuple[str, int], ...] = ()   # everyday words that hold it, with its offset in them (see below)
+    inside: tuple[tuple[str, int], ...] = ()   # everyday words that hold it, and its offset in them (_inside_words)
 
 
 class _Loc(NamedTuple):
@@ -213,7 +216,7 @@ def _find_names(text: str) -> list[tuple[int, int, _Surface]]:
 
     Why not one regex: an alternation of 37,000 names (or regex's named list) runs at well under 1 M chars/s,
     because nearly every Han character starts some name. Instead every pair and triple of adjacent characters is
-    looked up in the sorted arrays of the two-character names and of the longer names' first three characters
+    looked up in hashed bitmaps of the two-character names and of the longer names' first three characters
     (numpy, at C speed); only the few positions that pass (2-3 % of news text) are tried, longest name first."""
     if len(text) < 2:
         return []
@@ -780,10 +783,10 @@ class _ArticleReading(_Reading):
         s, e = sentences[min(si, len(sentences) - 1)]
         i = bisect_left(self.starts, s)
         if i == len(self.starts) or self.starts[i] >= e:
-            return _Sentence(s, e, (), (), (), (), (), ())   # most sentences name no place
+            return _NO_PLACES   # most sentences name no place
         hits = self.hits
         groups = self.groups(s, e)
-        sentence = _Sentence(s, e, groups, [], [], [], [], [])
+        sentence = _Sentence(groups, [], [], [], [], [])
         for x in groups:
             sentence.firsts.append(hits[x[0]].start)
             sentence.lasts.append(hits[x[-1]].end)
@@ -805,14 +808,15 @@ class _Sentence(NamedTuple):
     """The place groups of one sentence of an article, with what the mentions of the sentence and of the
     sentences after it ask of them."""
 
-    start: int
-    end: int
     groups: list[tuple[int, ...]]   # hit indices of the place groups in the sentence, in order
     firsts: list[int]               # where each group's first hit starts
     lasts: list[int]                # where each group's last hit ends
     locs: list[_Loc]                # the place each group names, in the context of its article
     clause_only: list[bool]         # a group with a name that holds for its own clause only (其中新港园区)
     scope_only: list[bool]          # a group of scope words only (全市)
+
+
+_NO_PLACES = _Sentence((), (), (), (), (), ())
 
 
 def _zone_word(word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
@@ -925,8 +929,8 @@ def _inferred_home(counts: dict[str, int]) -> _Loc:
 def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[list[Locality]]:
     """One Locality per mention of each article; `articles` are all the articles of one page/file, in order.
     `home` is the source's configured home place ("" = infer from the page), e.g. "徐州市" or "江苏省徐州市"."""
-    if not articles:
-        return []
+    if not any(a.mentions for a in articles):
+        return [[] for _ in articles]   # nothing to place: no need to read the page
     page = _Page(articles, home)
     home_loc = _Loc(page.home_code) if page.home_code else _inferred_home(page.page_counts)
     out: list[list[Locality]] = []
@@ -955,7 +959,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             sentence = sentences.get(si, False)
             if sentence is False:
                 sentence = art.sentence(si)
-            clause = _clause_of(art, sentence, start, end)
+            clause = _clause_of(art, sentence, start, end, si)
             key = (si, clause, start < a.headline_end)
             locality = answers.get(key)
             if locality is None:
@@ -1028,14 +1032,15 @@ def _article_loc(art: _ArticleReading) -> _Loc:
     return head
 
 
-def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int
+def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int, si: int
                ) -> tuple[int, int, int, int] | None:
     """(start, end) of the clause of a mention and the numbers of the place groups of its sentence that end
     before it and start after it: with its sentence, all that its place depends on. None when the sentence
     names no place."""
     if sentence is None or not sentence.groups:
         return None
-    s, e = sentence.start, sentence.end
+    sentences = art.view.sentences
+    s, e = sentences[min(si, len(sentences) - 1)]
     # the clause of the mention: between the clause marks around it
     marks = art.clause_marks()
     j = bisect_left(marks, start)
