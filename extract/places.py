@@ -164,8 +164,8 @@ def _name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]], dict[str
     for surface in surfaces:
         if len(surface) >= 3:
             index.setdefault(surface[:3], []).append(surface)
-    by_three = {k: tuple((x, surfaces[x]) for x in sorted(v, key=len, reverse=True)) + by_two.get(k[:2], ())
-                for k, v in index.items()}
+    by_three = {k: tuple((x, surfaces[x]) for x in (v if len(v) == 1 else sorted(v, key=len, reverse=True)))
+                + by_two.get(k[:2], ()) for k, v in index.items()}
     starts = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in surfaces if len(x) >= 2})
     two = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in by_two})
     three = sorted({(ord(x[0]) << 42) | (ord(x[1]) << 21) | ord(x[2]) for x in index})
