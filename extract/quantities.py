@@ -460,8 +460,9 @@ def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
     out = list(quantities)
     for i in range(1, len(out)):
         rate, q = out[i - 1], out[i]
-        base, slash, _ = rate.unit.partition("/")
-        if not slash or base != q.unit or q.value_high is not None:
+        if "/" not in rate.unit or "/" in q.unit or q.value_high is not None:
+            continue  # (most quantities: no rate before them)
+        if rate.unit.partition("/")[0] != q.unit:
             continue
         between = text[rate.end:q.start]
         if _SENTENCE_ENDS.search(between):
