@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import re
+
 import regex
 
 from extract.language import alternation, load
 from extract.quantities import Quantity
 from extract.segment import text_after, text_before
 
-_TITLE = regex.compile(r"《[^《》\n]{0,60}》")
+_TITLE = re.compile(r"《[^《》\n]{0,60}》")
 
 
 @cache
@@ -96,15 +98,16 @@ def _compiled() -> _Compiled:
                                else alternation(r.words))) for r in by_kind.get("after", [])]
     inside_words = [w for r in by_kind.get("inside", []) for w in r.words]
     return _Compiled(
-        before=[(r, regex.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])],
-        any_before=regex.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z"),
+        # word lists as `re` patterns: `re` answers these short searches twice as fast as `regex`
+        before=[(r, re.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])],
+        any_before=re.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z"),
         after=after + [(r, r.pattern) for r in by_kind.get("after_pattern", [])],
         any_after=regex.compile(r"\p{Han}{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words])),
         clause_after=[(r, r.words) for r in by_kind.get("clause_after", [])],
         clause_before_by_unit={u: [(r, r.words) for r in by_kind.get("clause_before", []) if not r.units or u in r.units]
                                for r0 in by_kind.get("clause_before", []) for u in r0.units},
         clause_before_any=[(r, r.words) for r in by_kind.get("clause_before", []) if not r.units],
-        inside=regex.compile(alternation(inside_words)) if inside_words else None,
+        inside=re.compile(alternation(inside_words)) if inside_words else None,
         compounds={unit: chars for r in by_kind.get("compound", []) for unit, chars in r.compounds},
         bare=by_kind.get("bare", []),
         unit_rules={u: r.id for r in reversed(by_kind.get("unit", [])) for u in r.units},

@@ -189,7 +189,8 @@ def _change_words() -> tuple[str, ...]:
 @cache
 def _lookback_patterns():
     _m, _n, _p, rate_prefix, _rc, before, _i, _a, _na = _tables()
-    return (regex.compile(alternation(before) + r"\Z"), regex.compile(alternation(rate_prefix) + r"\Z"))
+    # `re`, not `regex`: word lists need nothing of `regex`, and `re` answers these short searches twice as fast
+    return (re.compile(alternation(before) + r"\Z"), re.compile(alternation(rate_prefix) + r"\Z"))
 
 
 def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
@@ -375,7 +376,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
 @cache
 def _implied_pattern():
     entries = load("units.toml").get("implied", [])
-    return [(regex.compile(alternation(e["words"])), e["unit"], e["kind"]) for e in entries]
+    return [(re.compile(alternation(e["words"])), e["unit"], e["kind"]) for e in entries]
 
 
 def _implied_unit(text: str, start: int, numeral: str) -> tuple[str, str] | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from functools import cache
 
+import re
+
 import regex
 
 from extract.language import alternation, load
@@ -20,9 +22,10 @@ _BREAKS = "，,。！？!?；;：:、\n“”\"（）()《》【】 \t"
 @cache
 def _tables():
     d = load("subjects.toml")["subject"]
-    stop_after = regex.compile(alternation(d["stop_after"]))
-    verbs = regex.compile(alternation(d["verbs_before"]) + r"\Z")
-    lead = regex.compile(r"\A" + alternation(d["lead_words"]))
+    # word lists as `re` patterns: `re` answers these short searches twice as fast as `regex`
+    stop_after = re.compile(alternation(d["stop_after"]))
+    verbs = re.compile(alternation(d["verbs_before"]) + r"\Z")
+    lead = re.compile(r"\A" + alternation(d["lead_words"]))
     return stop_after, verbs, lead, d["max_after"], d["max_before"]
 
 
