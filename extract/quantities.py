@@ -209,11 +209,12 @@ def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
 
 def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
     measure, nouns, people_nouns, rate_prefix, rate_clause, before, _inside, after, not_after = _tables()
+    form = forms()
     (sign, pden, pct_cn, fden, fnum, halftenth, half, cur, cnum, num, pct, pnum2, tenth, tenth_more, unit_w, jiao,
      fen, fen_w, unit_half, _sep2a, num2a, unit2a, per, num2, unit2, _mod, noun, nounit, paren, post) = m.groups()
     start = m.start()
     end = m.end()
-    if sign == "负" and start > 0 and text[start - 1] in forms().not_a_sign_after:
+    if sign == "负" and start > 0 and text[start - 1] in form.not_a_sign_after:
         sign, start = None, start + 1  # 胜负3场 counts 3 场
     value_high = None
     noun_unit = False
@@ -239,12 +240,12 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     value += parse_numeral(tenth_more).value  # 七成六 = 76%
                 unit, kind = "%", "percent"
             elif unit_w is not None:
-                if unit_w in forms().word_start_units and _ends_a_word(unit_w, num, text, m.end("unit")):
+                if unit_w in form.word_start_units and _ends_a_word(unit_w, num, text, m.end("unit")):
                     return None
                 if unit_w[-1].isascii() and text[unit_end:unit_end + 1] and _latin_goes_on(text[unit_end]):
                     return None  # 5mg, 3m², 5min: the Latin unit is part of a longer word
                 info = measure[unit_w]
-                whole = _unit_prefix(num, unit_w, measure)
+                whole = _unit_prefix(num, unit_w, measure) if num[-1] in "千仟" else None
                 if whole is not None:  # 12千米 is 12 公里, not 12千 米; 3千克 is 3 公斤
                     numeral, n, info = whole
                     value = n.value
@@ -252,9 +253,9 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     return None
                 unit, kind = info.unit, info.kind
                 if jiao is not None:
-                    value += parse_numeral(jiao).value * forms().minor_units["角"]
+                    value += parse_numeral(jiao).value * form.minor_units["角"]
                 if fen is not None:
-                    value += parse_numeral(fen).value * forms().minor_units[fen_w]
+                    value += parse_numeral(fen).value * form.minor_units[fen_w]
                 if unit_half is not None:
                     value += Decimal("0.5")  # 三斤半, 两米半
                 if num2a is not None:
@@ -266,7 +267,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                         paren = post = None
                     else:
                         value_high = parse_numeral(num2a).value
-                if per is not None and per not in forms().time_units:
+                if per is not None and per not in form.time_units:
                     unit = f"{unit}/{measure[per].unit if per in measure else per}"
                 elif per is not None and kind == "length":
                     return None  # 120公里/小时 is a speed (spec 7), not a length
@@ -316,7 +317,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
             unit, kind, numeral, chinese, qualifier = "%", "percent", halftenth, True, None
         elif cur is not None:
             n = parse_numeral(cnum)
-            value, unit, kind, numeral, chinese, qualifier = n.value, forms().currency_signs[cur], "money", cnum, False, n.qualifier
+            value, unit, kind, numeral, chinese, qualifier = n.value, form.currency_signs[cur], "money", cnum, False, n.qualifier
         else:  # 一半
             value, unit, kind, numeral, chinese, qualifier = Decimal(50), "%", "percent", "一半", True, None
     except NotANumeral:
