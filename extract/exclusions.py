@@ -159,61 +159,61 @@ def _holds_any(text: str, chars: str, lo: int, hi: int) -> bool:
 def exclusion_reason(q: Quantity, text: str) -> str | None:
     """The id of the rule that says `q` is not a fact, or None when it is one."""
     c = _compiled()
-    unit_word_end = q.unit_end
-    chars = c.compounds.get(text[unit_word_end - 1:unit_word_end])
-    if chars and text[unit_word_end:unit_word_end + 1] and text[unit_word_end] in chars:
+    start, end, num_start, unit_end, unit = q.start, q.end, q.num_start, q.unit_end, q.unit  # read once: hot path
+    chars = c.compounds.get(text[unit_end - 1:unit_end])
+    if chars and text[unit_end:unit_end + 1] and text[unit_end] in chars:
         return "measure-word-in-a-word"
-    unit_rule = c.unit_rules.get(q.unit)
+    unit_rule = c.unit_rules.get(unit)
     if unit_rule is not None:
         return unit_rule
     if q.chinese and c.bare and _is_bare_place_value(q):
         for rule in c.bare:
-            if q.unit not in rule.units:
+            if unit not in rule.units:
                 return rule.id
-    head = text[max(0, q.start - 4):q.start]
+    head = text[start - 4 if start > 4 else 0:start]
     # without qualifier words the text before the number is the text before the mention: one search
-    head_number = head if q.num_start == q.start else text[max(0, q.num_start - 4):q.num_start]
-    any_before = c.any_before.search(head) or (head_number is not head and c.any_before.search(head_number))
-    for rule, pat in (c.before if any_before else ()):
-        where = head_number if rule.at_number else head
-        m = pat.search(where)
-        if m and (not rule.units or q.unit in rule.units):
-            if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
+    head_number = head if num_start == start else text[max(0, num_start - 4):num_start]
+    if c.any_before.search(head) or (head_number is not head and c.any_before.search(head_number)):
+        for rule, pat in c.before:
+            where = head_number if rule.at_number else head
+            m = pat.search(where)
+            if m and (not rule.units or unit in rule.units):
+                if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
+                    continue
+                return rule.id
+    if (c.any_after.match(text, end) or (unit_end != end and c.any_after.match(text, unit_end))
+            or text.startswith("“", end)):
+        for rule, pat in c.after:
+            if rule.units and unit not in rule.units:
                 continue
-            return rule.id
-    near_after = (c.any_after.match(text, q.end) or (q.unit_end != q.end and c.any_after.match(text, q.unit_end))
-                  or text.startswith("“", q.end))
-    for rule, pat in (c.after if near_after else ()):
-        if rule.units and q.unit not in rule.units:
-            continue
-        if pat.match(text, q.end) or pat.match(text, q.unit_end):
-            return rule.id
+            if pat.match(text, end) or pat.match(text, unit_end):
+                return rule.id
     tail = None
     for rule, words in c.clause_after:
         for w in words:
-            if text.find(w, q.end, q.end + _CLAUSE_REACH) < 0:
+            if text.find(w, end, end + _CLAUSE_REACH) < 0:
                 continue  # not in reach after the mention: no need to cut its clause
             if tail is None:
-                tail = text_after(text, q.end, _CLAUSE_REACH)
+                tail = text_after(text, end, _CLAUSE_REACH)
             at = tail.find(w)
             while at >= 0:
                 if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
                     return rule.id
                 at = tail.find(w, at + 1)
-    for rule, words in c.clause_before_by_unit.get(q.unit, c.clause_before_any):
-        _, head_clause = text_before(text, q.start, 24)
+    for rule, words in c.clause_before_by_unit.get(unit, c.clause_before_any):
+        _, head_clause = text_before(text, start, 24)
         if any(w in head_clause for w in words):
             return rule.id
-    if q.chinese and q.unit != "%":
+    if q.chinese and unit != "%":
         for rule_id, pattern in c.at_number:
-            if pattern.match(text, q.num_start):
+            if pattern.match(text, num_start):
                 return rule_id
     covered = _span_reason(q, text)
     if covered:
         return covered
     if q.numeral == "一" and _is_article_one(q, text):
         return "article-one"
-    if (q.unit_end != q.end or q.num_start != q.start or text.startswith("的", q.end)) and _is_threshold(q, text):
+    if (unit_end != end or num_start != start or text.startswith("的", end)) and _is_threshold(q, text):
         return "threshold"  # (a threshold has a word around it, 超过 / 以上, or 的 after it)
     return None
 
