@@ -17,6 +17,7 @@ from extract.segment import text_after, text_before
 
 _ALL_HAN = regex.compile(r"\p{Han}+")
 _BREAKS = "，,。！？!?；;：:、\n“”\"（）()《》【】 \t"
+_BREAK_SET = frozenset(_BREAKS) | {""}  # "" : the end of the text
 
 
 @cache
@@ -34,12 +35,15 @@ def find_subject(q: Quantity, text: str) -> str:
     if q.noun_unit:
         return text[q.num_start + len(q.numeral):q.unit_end]  # 142万人口 -> 人口, 20万农村学童 -> 农村学童
     end = q.end
-    after = text_after(text, end, max_after, _BREAKS)
-    m = stop_after.search(after)
-    if m:
-        after = after[:m.start()]
-    if len(after) >= 2 and _ALL_HAN.fullmatch(after):
-        return after
+    if text[end:end + 1] in _BREAK_SET:  # (most mentions end their clause: no phrase after them)
+        after = ""
+    else:
+        after = text_after(text, end, max_after, _BREAKS)
+        m = stop_after.search(after)
+        if m:
+            after = after[:m.start()]
+        if len(after) >= 2 and _ALL_HAN.fullmatch(after):
+            return after
     _, before = text_before(text, q.start, max_before, _BREAKS)
     for _ in range(3):  # 累计完成 / 已达: strip verbs from the end, a few times
         m = verbs.search(before)
