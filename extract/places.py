@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -158,6 +158,12 @@ def _name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]], dict[str
     names' and of the longer names' first three characters packed as (first << 42) | (second << 21) | third.
     Keyed by three characters, a position tries only the names that can fit it (上海市 is not tried at 上海港),
     and each carries what it is, so the scan looks up one small table per position instead of four large ones."""
+    with gz.no_cycle_collection():
+        return _build_name_index()
+
+
+def _build_name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]],
+                                 dict[str, tuple[tuple[str, _Surface], ...]], np.ndarray, np.ndarray, np.ndarray]:
     surfaces = _surfaces()
     by_two = {x: ((x, surfaces[x]),) for x in surfaces if len(x) == 2}
     index: dict[str, list[str]] = {}
@@ -211,42 +217,23 @@ def _small_member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return ((table[h >> np.uint64(3)] >> (h & np.uint64(7)).astype(np.uint8)) & np.uint8(1)).view(bool)
 
 
-def _find_names(text: str) -> list[tuple[int, int, _Surface]]:
-    """Leftmost-longest, non-overlapping occurrences of the names, as (start, end, what the surface is).
+def _name_candidates(text: str) -> list[int]:
+    """Positions where a name may start: the few whose first two or three characters begin some name.
 
     Why not one regex: an alternation of 37,000 names (or regex's named list) runs at well under 1 M chars/s,
     because nearly every Han character starts some name. Instead every pair and triple of adjacent characters is
     looked up in hashed bitmaps of the two-character names and of the longer names' first three characters
-    (numpy, at C speed); only the few positions that pass (2-3 % of news text) are tried, longest name first."""
+    (numpy, at C speed); only the few positions that pass (2-3 % of news text) are tried by _scan, longest
+    name first."""
     if len(text) < 2:
         return []
-    by_three, by_two, starts, two, three = _name_index()
+    _, _, starts, two, three = _name_index()
     codes = np.frombuffer((text + "\0").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     pair = (codes[:-2] << np.uint64(21)) | codes[1:-1]
     maybe = np.flatnonzero(_small_member(starts, pair))
     pair = pair[maybe]
     triple = (pair << np.uint64(21)) | codes[maybe + 2]
-    candidates = maybe[_member(two, pair) | _member(three, triple)].tolist()
-    boundary = _guards()["boundary"]
-    out: list[tuple[int, int, _Surface]] = []
-    last = 0
-    for i in candidates:
-        if i < last:
-            continue
-        for surface, x in by_three.get(text[i:i + 3]) or by_two.get(text[i:i + 2], ()):
-            if not text.startswith(surface, i):
-                continue
-            # a short county name must start a word: after a boundary or right after another name
-            # (热火朝天, 其中阳新 and 基金会理事长 hold no 朝天, 中阳, 会理)
-            if (x.weak and i > 0 and i != last and text[i - 1] not in boundary
-                    and "\u4e00" <= text[i - 1] <= "\u9fff"):
-                continue
-            if x.inside and any(text.startswith(w, i - k) for w, k in x.inside):
-                continue   # 最大同心圆 holds no 大同
-            last = i + len(surface)
-            out.append((i, last, x))
-            break
-    return out
+    return maybe[_member(two, pair) | _member(three, triple)].tolist()
 
 
 @cache
@@ -320,9 +307,13 @@ def _guards():
         "titles": tuple(person["titles"]),
         "surnames": frozenset(person["surnames"]),
         # a name followed by a speaker (的尹艳芳说) or a company (鄂尔多斯羊绒集团) is not where things happen; the
-        # patterns are tried as one alternation, which costs one call per name instead of one per pattern
+        # patterns are tried as one alternation, which costs one call per name instead of one per pattern. They
+        # are matched in the article text from the name's end (match(text, end, end + 8)), not in a slice of it,
+        # so the ^ that anchors each of them at the name's end is dropped: match() anchors there already, and a
+        # ^ would only match at the start of the article
         "speaker_or_company": regex.compile("|".join(
-            f"(?:{x['pattern']})" for x in [*g.get("speaker", []), *g.get("company", [])]) or "(?!)"),
+            f"(?:{x['pattern'].removeprefix('^')})" for x in [*g.get("speaker", []), *g.get("company", [])])
+            or "(?!)"),
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
@@ -351,31 +342,47 @@ def _is_han(ch: str) -> bool:
 # ----------------------------------------------------------------------------------------------- scanning
 
 
-def _guarded(text: str, start: int, end: int, full: bool, g: dict) -> bool:
-    """A name that is not where things happen: one followed by a word that makes it something else, a name of
-    origin or destination, a person's surname after a title (书记王安顺), a speaker's or a company's name.
-    The windows (4 characters before and after, 8 for the patterns) are checked with start/end arguments
-    rather than slices."""
-    if text.startswith(g["not_after"], end, end + 4):
-        return True
-    if text.endswith(g["origin_or_destination"], max(0, start - 4), start):
-        return True
-    if not full and start >= 1 and text[start - 1] in g["surnames"]:
-        if text.endswith(g["titles"], max(0, start - 5), start - 1):
-            return True
-    return g["speaker_or_company"].match(text[end:end + 8]) is not None
-
-
 def _scan(text: str) -> list[_Hit]:
-    """Name, scope-word, zone-word and suffix-place hits of one article text, in order."""
+    """Name, scope-word, zone-word and suffix-place hits of one article text, in order.
+
+    Names are the leftmost-longest, non-overlapping occurrences of the surfaces at the candidate positions. A
+    name that is not where things happen is dropped: one followed by a word that makes it something else, a
+    name of origin or destination, a person's surname after a title (书记王安顺), a speaker's or a company's
+    name. One loop finds the names and applies these guards, with start/end arguments rather than slices: it
+    runs for every name of every article."""
     g = _guards()
+    by_three, by_two = _name_index()[:2]
+    boundary, joiners, clause_only_after = g["boundary"], g["list_joiners"], g["clause_only"]
+    not_after, origin, titles, surnames = g["not_after"], g["origin_or_destination"], g["titles"], g["surnames"]
+    speaker_or_company = g["speaker_or_company"].match
+    not_scope, origin_before = g["not_scope"], g["origin_before"]
     hits: list[_Hit] = []
     origin_end = -1
-    joiners, clause_only_after, origin = g["list_joiners"], g["clause_only"], g["origin_or_destination"]
-    for s, e, x in _find_names(text):
-        if x.kind == "name":
+    last = 0
+    for s in _name_candidates(text):
+        if s < last:
+            continue
+        for surface, x in by_three.get(text[s:s + 3]) or by_two.get(text[s:s + 2], ()):
+            if not text.startswith(surface, s):
+                continue
+            # a short county name must start a word: after a boundary or right after another name
+            # (热火朝天, 其中阳新 and 基金会理事长 hold no 朝天, 中阳, 会理)
+            if (x.weak and s > 0 and s != last and text[s - 1] not in boundary
+                    and "\u4e00" <= text[s - 1] <= "\u9fff"):
+                continue
+            if x.inside and any(text.startswith(w, s - k) for w, k in x.inside):
+                continue   # 最大同心圆 holds no 大同
+            break
+        else:
+            continue
+        e = last = s + len(surface)
+        kind = x.kind
+        if kind == "name":
             prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in joiners)
-            if prev_origin or _guarded(text, s, e, x.full, g):
+            if (prev_origin or text.startswith(not_after, e, e + 4) or text.endswith(origin, max(0, s - 4), s)
+                    or (not x.full and s >= 1 and text[s - 1] in surnames
+                        and text.endswith(titles, max(0, s - 5), s - 1))
+                    or speaker_or_company(text, e, e + 8) is not None):
                 if prev_origin or text.endswith(origin, max(0, s - 4), s):
                     origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
                 # 河北保定的尹艳芳说: the names right before a guarded one belong to it
@@ -384,8 +391,8 @@ def _scan(text: str) -> list[_Hit]:
                 continue
             clause_only = text.endswith(clause_only_after, max(0, s - 4), s)
             hits.append(_Hit(s, e, "name", x.targets, "", -1, clause_only, x.sure, x.former, x.fixed))
-        elif x.kind == "scope":
-            if text.endswith(g["not_scope"], max(0, s - 4), s) or text.endswith(g["origin_before"], max(0, s - 4), s):
+        elif kind == "scope":
+            if text.endswith(not_scope, max(0, s - 4), s) or text.endswith(origin_before, max(0, s - 4), s):
                 continue
             hits.append(_Hit(s, e, "scope", (), word=x.word))
         else:
@@ -399,6 +406,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     g = _guards()
     stop, rules, clause_only_after = g["stop"], g["suffix_rules"], g["clause_only"]
     ends = {h.end: i for i, h in enumerate(hits) if h.kind == "name"}
+    sorted_ends = sorted(ends)
     spans = [(h.start, h.end) for h in hits]
     found: list[_Hit] = []
     found_ends: set[int] = set()
@@ -413,8 +421,10 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         not_followed_by, longest, needs_parent = rules[m.group()]
         if text.startswith(not_followed_by, e):
             continue   # 农业农村局, 村民: not a village
-        if needs_parent and not any(j in ends for j in range(max(0, s - longest), s + 1)):
-            continue   # no name ends where this one could start, so it can have no parent (the test below)
+        if needs_parent:
+            n = bisect_left(sorted_ends, s - longest)
+            if n == len(sorted_ends) or sorted_ends[n] > s:
+                continue   # no name ends where this one could start, so it can have no parent (the test below)
         # walk back over the characters that can be part of the name: Han, not a stop character
         j = s
         while j > 0 and s - j < longest and j not in ends and j not in found_ends:
@@ -786,14 +796,10 @@ class _ArticleReading(_Reading):
             return _NO_PLACES   # most sentences name no place
         hits = self.hits
         groups = self.groups(s, e)
-        sentence = _Sentence(groups, [], [], [], [], [])
-        for x in groups:
-            sentence.firsts.append(hits[x[0]].start)
-            sentence.lasts.append(hits[x[-1]].end)
-            sentence.locs.append(self.group_loc(x))
-            sentence.clause_only.append(_clause_only(hits, x))
-            sentence.scope_only.append(_scope_only(hits, x))
-        return sentence
+        group_loc = self.group_loc
+        return _Sentence(groups, [hits[x[0]].start for x in groups], [hits[x[-1]].end for x in groups],
+                         [group_loc(x) for x in groups], [_clause_only(hits, x) for x in groups],
+                         [_scope_only(hits, x) for x in groups])
 
 
 def _clause_only(hits: list[_Hit], grp: tuple[int, ...]) -> bool:
@@ -959,7 +965,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             sentence = sentences.get(si, False)
             if sentence is False:
                 sentence = art.sentence(si)
-            clause = _clause_of(art, sentence, start, end, si)
+            clause = _clause_of(art, sentence, start, end, si) if sentence is not None and sentence.groups else None
             key = (si, clause, start < a.headline_end)
             locality = answers.get(key)
             if locality is None:
@@ -1047,14 +1053,8 @@ def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end
     cs = marks[j - 1] + 1 if j > 0 and marks[j - 1] >= s else s
     j = bisect_left(marks, end)
     ce = marks[j] if j < len(marks) and marks[j] < e else e
-    before = after = 0
-    for last in sentence.lasts:
-        if last <= start:
-            before += 1
-    for first in sentence.firsts:
-        if first >= end:
-            after += 1
-    return cs, ce, before, after
+    # groups come in text order and do not overlap: their firsts and lasts are both sorted
+    return cs, ce, bisect_right(sentence.lasts, start), len(sentence.firsts) - bisect_left(sentence.firsts, end)
 
 
 def _mention_loc(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int, si: int,
