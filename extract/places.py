@@ -113,27 +113,32 @@ def _surfaces() -> dict[str, _Surface]:
     """Every surface that the name scan finds -> what it is; the one table behind the scan."""
     sfx = gz.suffix_data()
     out: dict[str, _Surface] = {}
+    table = gz.divisions()
     for surface, targets in gz.names().items():
-        out[surface] = _name_surface(surface, targets)
+        out[surface] = _name_surface(surface, targets, table)
     for scope in sfx.get("scope", []):
         out[scope["word"]] = _Surface("scope", word=scope["level"])
     for zw in sfx.get("zone_word", []):
         out.setdefault(zw["word"], _Surface("zone_word", word=zw["word"]))
-    for surface, x in out.items():
-        x.weak = x.kind == "name" and all(t.weak for t in x.targets)
     for surface, words in _inside_words().items():
         if surface in out:
             out[surface].inside = words
     return out
 
 
-def _name_surface(surface: str, targets: tuple[Target, ...]) -> _Surface:
-    table = gz.divisions()
-    return _Surface("name", targets, sure=_sure_codes(targets),
-                    former=tuple((t.code, t.name) for t in targets
-                                 if t.code in table and t.name != table[t.code].name
-                                 and t.level in ("province", "city", "county", "zone")),
-                    fixed=_fixed_loc(targets), full=any(t.name == surface for t in targets))
+def _name_surface(surface: str, targets: tuple[Target, ...], table: dict[str, gz.Division]) -> _Surface:
+    # made for each of some 38,000 surfaces in every process: loops, not generator expressions, which cost a
+    # frame each
+    former = []
+    full = weak = True
+    for t in targets:
+        d = table.get(t.code)
+        if d is not None and t.name != d.name and t.level in ("province", "city", "county", "zone"):
+            former.append((t.code, t.name))
+        full = full and t.name != surface
+        weak = weak and t.weak
+    return _Surface("name", targets, sure=_sure_codes(targets), former=tuple(former), fixed=_fixed_loc(targets),
+                    full=not full, weak=weak)
 
 
 def _fixed_loc(targets: tuple[Target, ...]) -> _Loc | None:
@@ -145,6 +150,9 @@ def _fixed_loc(targets: tuple[Target, ...]) -> _Loc | None:
 
 
 def _sure_codes(targets: tuple[Target, ...]) -> tuple[str, ...]:
+    if len(targets) == 1:   # most names: no set needed
+        t = targets[0]
+        return gz.chain(t.code).codes if t.code and not t.weak else ()
     codes = {t.code for t in targets if not t.weak and t.code}
     return gz.chain(codes.pop()).codes if len(codes) == 1 else ()
 
@@ -166,12 +174,15 @@ def _build_name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]],
                                  dict[str, tuple[tuple[str, _Surface], ...]], np.ndarray, np.ndarray, np.ndarray]:
     surfaces = _surfaces()
     by_two = {x: ((x, surfaces[x]),) for x in surfaces if len(x) == 2}
-    index: dict[str, list[str]] = {}
-    for surface in surfaces:
+    index: dict[str, list[tuple[str, _Surface]]] = {}
+    for surface, x in surfaces.items():
         if len(surface) >= 3:
-            index.setdefault(surface[:3], []).append(surface)
-    by_three = {k: tuple((x, surfaces[x]) for x in (v if len(v) == 1 else sorted(v, key=len, reverse=True)))
-                + by_two.get(k[:2], ()) for k, v in index.items()}
+            index.setdefault(surface[:3], []).append((surface, x))
+    by_three = {}
+    for k, v in index.items():
+        if len(v) > 1:
+            v.sort(key=lambda p: len(p[0]), reverse=True)   # stable: names of one length keep their order
+        by_three[k] = tuple(v) + by_two.get(k[:2], ())
     starts = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in surfaces if len(x) >= 2})
     two = sorted({(ord(x[0]) << 21) | ord(x[1]) for x in by_two})
     three = sorted({(ord(x[0]) << 42) | (ord(x[1]) << 21) | ord(x[2]) for x in index})
@@ -258,6 +269,11 @@ def _leading_words() -> tuple[re.Pattern, frozenset[str]]:
 @cache
 def _suffix_pattern() -> re.Pattern:
     return re.compile(alternation(s["word"] for s in gz.suffix_data()["suffix"]))
+
+
+@cache
+def _zone_suffix_words() -> tuple[str, ...]:
+    return tuple(s["word"] for s in gz.suffix_data().get("zone_suffix", []))
 
 
 @cache
@@ -397,7 +413,9 @@ def _scan(text: str) -> list[_Hit]:
             hits.append(_Hit(s, e, "scope", (), word=x.word))
         else:
             hits.append(_Hit(s, e, "zone_word", (), word=x.word))
-    if _zone_suffix_pattern().search(text):
+    # the zone suffixes are plain words: `in` looks for each at C speed, where a search of their alternation
+    # tests a character class at every character (zone suffixes are rare: the test nearly always fails)
+    if any(w in text for w in _zone_suffix_words()):
         hits = _add_zone_suffixes(text, hits)
     return _add_suffix_places(text, hits)
 
@@ -960,17 +978,29 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         # mentions of one clause with no place between them (分别增长1.0%、6.0%) share their answer: it is worked
         # out for the first of them
         answers: dict[tuple, Locality] = {}
-        sentences = art.sentences
+        headline_end = a.headline_end
+        last_si = -1
+        sentence = None
         for start, end, si in a.mentions:
-            sentence = sentences.get(si, False)
-            if sentence is False:
+            if si != last_si:   # mentions come sentence by sentence
+                last_si = si
                 sentence = art.sentence(si)
-            clause = _clause_of(art, sentence, start, end, si) if sentence is not None and sentence.groups else None
-            key = (si, clause, start < a.headline_end)
+                placeless = sentence is None or not sentence.groups
+            # a sentence that names no place gives all its mentions one answer
+            clause = None if placeless else _clause_of(art, sentence, start, end, si)
+            key = (si, clause, start < headline_end)
             locality = answers.get(key)
             if locality is None:
-                loc = _mention_loc(art, sentence, start, end, si, clause)
-                if loc is not None and start < a.headline_end and _inside(article_loc, loc):
+                if sentence is None:
+                    loc = None
+                elif clause is None:
+                    loc = _paragraph_loc(art, si)
+                else:
+                    loc = art.clause_locs.get((si, clause), False)
+                    if loc is False:
+                        loc = art.clause_locs[si, clause] = _clause_loc(art, start, end, si, clause[0], clause[1],
+                                                                        sentence)
+                if loc is not None and start < headline_end and _inside(article_loc, loc):
                     loc = article_loc   # 内蒙古45个项目 over a body about 兴安盟: the headline's region, made precise
                 if loc is None:
                     loc = fallback
@@ -1038,13 +1068,11 @@ def _article_loc(art: _ArticleReading) -> _Loc:
     return head
 
 
-def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int, si: int
-               ) -> tuple[int, int, int, int] | None:
+def _clause_of(art: _ArticleReading, sentence: _Sentence, start: int, end: int, si: int
+               ) -> tuple[int, int, int, int]:
     """(start, end) of the clause of a mention and the numbers of the place groups of its sentence that end
-    before it and start after it: with its sentence, all that its place depends on. None when the sentence
-    names no place."""
-    if sentence is None or not sentence.groups:
-        return None
+    before it and start after it: with its sentence, all that its place depends on. For a sentence that names
+    a place."""
     sentences = art.view.sentences
     s, e = sentences[min(si, len(sentences) - 1)]
     # the clause of the mention: between the clause marks around it
@@ -1055,19 +1083,6 @@ def _clause_of(art: _ArticleReading, sentence: _Sentence | None, start: int, end
     ce = marks[j] if j < len(marks) and marks[j] < e else e
     # groups come in text order and do not overlap: their firsts and lasts are both sorted
     return cs, ce, bisect_right(sentence.lasts, start), len(sentence.firsts) - bisect_left(sentence.firsts, end)
-
-
-def _mention_loc(art: _ArticleReading, sentence: _Sentence | None, start: int, end: int, si: int,
-                 clause: tuple[int, int, int, int] | None) -> _Loc | None:
-    if sentence is None:
-        return None
-    if clause is None:
-        return _paragraph_loc(art, si)
-    key = (si, clause)
-    loc = art.clause_locs.get(key, False)
-    if loc is False:
-        loc = art.clause_locs[key] = _clause_loc(art, start, end, si, clause[0], clause[1], sentence)
-    return loc
 
 
 def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce: int,
