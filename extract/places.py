@@ -74,7 +74,7 @@ class _Hit:
     clause_only: bool = False    # 其中新港园区: the name holds for its own clause only
     sure: tuple[str, ...] = ()   # a name's one strong reading, as its chain of codes; () when it has none or several
     former: tuple[tuple[str, str], ...] = ()   # (code, former full name) of the readings written under an old name
-    fixed: _Loc | None = None    # a name with one reading that no context can change: that reading
+    fixed: _Loc | None = None    # a name with one reading that no context can change, or a scope word: its place
 
 
 @dataclass(slots=True)
@@ -117,7 +117,7 @@ def _surfaces() -> dict[str, _Surface]:
     for surface, targets in gz.names().items():
         out[surface] = _name_surface(surface, targets, table)
     for scope in sfx.get("scope", []):
-        out[scope["word"]] = _Surface("scope", word=scope["level"])
+        out[scope["word"]] = _Surface("scope", word=scope["level"], fixed=_Loc(scope=scope["level"]))
     for zw in sfx.get("zone_word", []):
         out.setdefault(zw["word"], _Surface("zone_word", word=zw["word"]))
     for surface, words in _inside_words().items():
@@ -410,7 +410,7 @@ def _scan(text: str) -> list[_Hit]:
         elif kind == "scope":
             if text.endswith(not_scope, max(0, s - 4), s) or text.endswith(origin_before, max(0, s - 4), s):
                 continue
-            hits.append(_Hit(s, e, "scope", (), word=x.word))
+            hits.append(_Hit(s, e, "scope", (), word=x.word, fixed=x.fixed))
         else:
             hits.append(_Hit(s, e, "zone_word", (), word=x.word))
     # the zone suffixes are plain words: `in` looks for each at C speed, where a search of their alternation
@@ -501,6 +501,10 @@ class _Context:
         self.page = page
         self.article = article
         self.home = home_codes
+        # an article names the same ambiguous name again and again: each reading is picked once, keyed by the
+        # identity of the readings' tuple (one per surface, or per zone hit, all alive as long as the page) and
+        # the codes before the name
+        self.picks: dict[tuple[int, tuple[str, ...]], _Loc] = {}
 
     def mentioned(self, code: str) -> float:
         """How much the page and article name this division itself."""
@@ -514,6 +518,13 @@ class _Context:
 
     def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
         """The one reading of a name that the context supports, else what all readings share."""
+        key = (id(targets), near)
+        loc = self.picks.get(key)
+        if loc is None:
+            loc = self.picks[key] = self._pick(targets, near)
+        return loc
+
+    def _pick(self, targets: tuple[Target, ...], near: tuple[str, ...]) -> _Loc:
         if targets and all(t.level == "town" for t in targets) and (self.article or self.page or self.home):
             # a town whose city and county the page never names (青山乡 of 桂东县 on a page of 衡南县, 田头镇 of
             # 宁都县 in an article about 东海县) is another town of that name: keep the name, let the context
