@@ -825,10 +825,22 @@ class _ArticleReading(_Reading):
             return _NO_PLACES   # most sentences name no place
         hits = self.hits
         groups = self.groups(s, e)
-        group_loc = self.group_loc
-        return _Sentence(groups, [hits[x[0]].start for x in groups], [hits[x[-1]].end for x in groups],
-                         [group_loc(x) for x in groups], [_clause_only(hits, x) for x in groups],
-                         [_scope_only(hits, x) for x in groups])
+        sentence = _Sentence(groups, [], [], [], [], [])
+        firsts, lasts, locs, clause_only, scope_only = sentence[1:]
+        for x in groups:
+            first = hits[x[0]]
+            firsts.append(first.start)
+            if len(x) == 1:   # most groups are one name
+                lasts.append(first.end)
+                locs.append(self.hit_loc(x[0]))
+                clause_only.append(first.clause_only)
+                scope_only.append(first.kind == "scope")
+            else:
+                lasts.append(hits[x[-1]].end)
+                locs.append(self.group_loc(x))
+                clause_only.append(_clause_only(hits, x))
+                scope_only.append(_scope_only(hits, x))
+        return sentence
 
 
 def _clause_only(hits: list[_Hit], grp: tuple[int, ...]) -> bool:
@@ -947,14 +959,18 @@ def _inferred_home(counts: dict[str, int]) -> _Loc:
     that, each taken only when it has more than half of the mentions of the level above (of its own level for
     the province)."""
     best = ""
-    levels_of = {c: gz.division(c).level for c in counts}
+    # the page's codes by level, each looked up once
+    table = gz.divisions()
+    by_level: dict[str, list[str]] = {}
+    for c in counts:
+        by_level.setdefault((table[c] if c in table else gz.division(c)).level, []).append(c)
     for levels in (("province",), ("city",), ("county", "zone")):
-        cands = {c: n for c, n in counts.items()
-                 if levels_of[c] in levels and (not best or gz.is_ancestor(best, c))}
+        cands = [(counts[c], c) for level in levels for c in by_level.get(level, ())
+                 if not best or gz.is_ancestor(best, c)]
         if not cands:
             continue
-        top, n = max(cands.items(), key=lambda x: (x[1], x[0]))
-        base = counts[best] if best else sum(cands.values())
+        n, top = max(cands)   # the most named, ties to the greatest code
+        base = counts[best] if best else sum(k for k, _ in cands)
         if n * 2 <= base:
             break
         best = top
@@ -1098,17 +1114,13 @@ def _clause_of(art: _ArticleReading, sentence: _Sentence, start: int, end: int, 
 
 def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce: int,
                 sentence: _Sentence) -> _Loc | None:
+    # the groups come in text order and do not overlap: their firsts and lasts are both sorted, and the groups
+    # before a position, or in a clause, are a run of them
     firsts, lasts, locs = sentence.firsts, sentence.lasts, sentence.locs
-    numbers = range(len(locs))
-    before_in_clause = []
-    after = -1   # the first group after the mention in its clause
-    for n in numbers:
-        if lasts[n] <= start and firsts[n] >= cs:
-            before_in_clause.append(locs[n])
-        if after < 0 and firsts[n] >= end and lasts[n] <= ce:
-            after = n
-    here = _nearest_or_deeper(before_in_clause)
-    if after >= 0:
+    n = bisect_right(lasts, start)   # the groups that end before the mention
+    here = _nearest_or_deeper(locs[bisect_left(firsts, cs, 0, n):n])   # ... and start in its clause
+    after = bisect_left(firsts, end)   # the first group after the mention, if it ends in the clause
+    if after < len(firsts) and lasts[after] <= ce:
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
         here = locs[after] if here == _NOWHERE or _inside(locs[after], here) else here
     if here != _NOWHERE:
@@ -1116,17 +1128,19 @@ def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce
     # beyond its own clause a scope word (全市) says less than a name: 开发区作为全市……，现有企业4680家
     # the nearest clause before that names a place; in it a name counts before a scope word
     marks = art.clause_marks()
-    by_clause: dict[int, list[int]] = {}
-    for n in numbers:
-        if lasts[n] <= cs and not sentence.clause_only[n]:
-            by_clause.setdefault(bisect_left(marks, firsts[n]), []).append(n)
-    for clause in sorted(by_clause, reverse=True):
-        ns = by_clause[clause]
-        loc = _nearest_or_deeper([locs[n] for n in ns if not sentence.scope_only[n]])
-        if loc == _NOWHERE:
-            loc = _nearest_or_deeper([locs[n] for n in ns])
-        if loc != _NOWHERE:
-            return loc
+    clause_only, scope_only = sentence.clause_only, sentence.scope_only
+    n = bisect_right(lasts, cs)   # the groups that end before the clause
+    while n > 0:
+        k = bisect_left(marks, firsts[n - 1])   # the clause of the last of them, and its first group:
+        first = bisect_right(firsts, marks[k - 1], 0, n) if k > 0 else 0
+        ns = [j for j in range(first, n) if not clause_only[j]]
+        if ns:
+            loc = _nearest_or_deeper([locs[j] for j in ns if not scope_only[j]])
+            if loc == _NOWHERE:
+                loc = _nearest_or_deeper([locs[j] for j in ns])
+            if loc != _NOWHERE:
+                return loc
+        n = first
     return _paragraph_loc(art, si)
 
 
