@@ -18,7 +18,7 @@ class LanguageDataError(ExtractError):
 
 
 ALLOWED_KEYS = {
-    ("units.toml", "unit"): {"words", "unit", "kind", "examples", "not", "needs_multiplier"},
+    ("units.toml", "unit"): {"words", "unit", "kind", "examples", "not", "needs_multiplier", "needs_words"},
     ("units.toml", "noun"): {"words", "unit", "kind", "examples", "not", "arabic_only"},
     ("units.toml", "rate"): {"words", "per", "position", "examples", "not"},
     ("units.toml", "carried_rate"): {"words", "position", "examples", "not"},

@@ -66,6 +66,7 @@ class UnitInfo:
     kind: str
     needs_multiplier: bool = False
     arabic_only: bool = False
+    needs_words: tuple[str, ...] = ()   # a word of which must stand earlier in the clause (往返7班, 航班120余班)
 
 
 @dataclass(slots=True)  # not frozen: one is built per candidate, and a frozen init costs twice as much
@@ -92,7 +93,8 @@ def _tables():
     for entry in units["unit"]:
         for w in entry["words"]:
             unit = w if entry["unit"] == "as-written" else entry["unit"]
-            measure[w] = UnitInfo(unit, entry["kind"], entry.get("needs_multiplier", False))
+            measure[w] = UnitInfo(unit, entry["kind"], entry.get("needs_multiplier", False),
+                                  needs_words=tuple(entry.get("needs_words", ())))
     nouns: dict[str, UnitInfo] = {}
     people_nouns: list[str] = []
     for entry in units["noun"]:
@@ -250,6 +252,8 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     numeral, n, info = whole
                     value = n.value
                 if info.needs_multiplier and not n.multiplied:
+                    return None
+                if info.needs_words and not any(w in text_before(text, start, 16)[1] for w in info.needs_words):
                     return None
                 unit, kind = info.unit, info.kind
                 if jiao is not None:
