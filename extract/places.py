@@ -317,6 +317,11 @@ def _guards():
     person = g["person"][0]
     return {
         "not_after": tuple(sorted((x["word"] for x in g.get("not_after", [])), key=len, reverse=True)),
+        # a word can follow (precede) a name only if its first (last) character does: one set lookup spares
+        # the comparison with every word for nearly every name
+        "not_after_first": frozenset(x["word"][0] for x in g.get("not_after", [])),
+        "origin_last": frozenset(x["word"][-1] for x in [*g.get("origin_before", []),
+                                                          *g.get("destination_before", [])]),
         "origin_before": tuple(x["word"] for x in g.get("origin_before", [])),
         "origin_or_destination": tuple(x["word"] for x in [*g.get("origin_before", []),
                                                            *g.get("destination_before", [])]),
@@ -371,6 +376,8 @@ def _scan(text: str) -> list[_Hit]:
     boundary, joiners, clause_only_after = g["boundary"], g["list_joiners"], g["clause_only"]
     not_after, origin, titles, surnames = g["not_after"], g["origin_or_destination"], g["titles"], g["surnames"]
     speaker_or_company = g["speaker_or_company"].match
+    not_after_first, origin_last = g["not_after_first"], g["origin_last"]
+    n_text = len(text)
     not_scope, origin_before = g["not_scope"], g["origin_before"]
     hits: list[_Hit] = []
     origin_end = -1
@@ -395,7 +402,9 @@ def _scan(text: str) -> list[_Hit]:
         kind = x.kind
         if kind == "name":
             prev_origin = origin_end >= 0 and (origin_end == s or text[origin_end:s] in joiners)
-            if (prev_origin or text.startswith(not_after, e, e + 4) or text.endswith(origin, max(0, s - 4), s)
+            if (prev_origin
+                    or (e < n_text and text[e] in not_after_first and text.startswith(not_after, e, e + 4))
+                    or (s > 0 and text[s - 1] in origin_last and text.endswith(origin, max(0, s - 4), s))
                     or (not x.full and s >= 1 and text[s - 1] in surnames
                         and text.endswith(titles, max(0, s - 5), s - 1))
                     or speaker_or_company(text, e, e + 8) is not None):
