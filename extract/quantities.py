@@ -106,6 +106,8 @@ def _tables():
     rate_prefix: dict[str, str] = {}
     rate_clause: dict[str, str] = {}
     for entry in units.get("rate", []):
+        if entry["position"] == "each_one":
+            continue  # 每招用一人: _each_one_pattern
         target = rate_prefix if entry["position"] == "prefix" else rate_clause
         for w in entry["words"]:
             target[w] = entry["per"]
@@ -430,7 +432,19 @@ def _latin_goes_on(ch: str) -> bool:
 @cache
 def _any_rate_word() -> re.Pattern:
     _m, _n, _p, rate_prefix, rate_clause, *_ = _tables()
-    return re.compile(alternation(list(rate_clause) + list(rate_prefix)))
+    return re.compile(alternation(list(rate_clause) + list(rate_prefix) + (["每"] if _each_one() else [])))
+
+
+@cache
+def _each_one() -> dict[str, str]:
+    """measure word after 每…一 -> the unit it makes a rate per (units.toml [[rate]] position = "each_one")."""
+    return {w: e["per"] for e in load("units.toml").get("rate", []) if e["position"] == "each_one" for w in e["words"]}
+
+
+@cache
+def _each_one_pattern() -> re.Pattern:
+    # 每 + a verb of one to four characters + 一 + the measure word: 每招用一人, 每新建一座, 每流转一亩
+    return re.compile(rf"每[{HAN}]{{1,4}}?一({alternation(_each_one())})")
 
 
 def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix: dict[str, str]) -> str | None:
@@ -444,6 +458,10 @@ def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix
     for word, per in rate_prefix.items():
         if word in window:
             return per
+    if _each_one():
+        m = _each_one_pattern().search(window)
+        if m:
+            return _each_one()[m.group(1)]
     return None
 
 
