@@ -347,6 +347,9 @@ def _guards():
         # 济南—滨州—东营高速公路, 银川（南）至惠农: a gap of a route mark, perhaps after a bracketed note
         "route_gap": regex.compile(r"(?:[（(][^）)]{0,10}[）)])?"
                                    + alternation(w for x in g["route_mark"] for w in x["words"])),
+        # the longest gap either can be (the note is at most 12 characters): a longer one is not even sliced
+        "joining_gap_max": max([len(w) for x in g["list_joiner"] for w in x["words"]]
+                               + [12 + len(w) for x in g["route_mark"] for w in x["words"]]),
     }
 
 
@@ -782,15 +785,16 @@ class _Reading:
         out: list[list[int]] = []
         prev_end = None
         g = _guards()
-        joiners, route_gap = g["list_joiners"], g["route_gap"]
+        joiners, route_gap, gap_max = g["list_joiners"], g["route_gap"], g["joining_gap_max"]
         for i in range(bisect_left(self.starts, lo), len(hits)):
             h = hits[i]
             if h.start >= hi:
                 break
             if h.end > hi:
                 continue
-            gap = text[prev_end:h.start] if prev_end is not None else None
-            if gap is not None and (gap == "" or gap in joiners or route_gap.fullmatch(gap)):
+            if prev_end is not None and (h.start <= prev_end or (   # (overlapping hits: an empty gap too)
+                    h.start - prev_end <= gap_max
+                    and ((gap := text[prev_end:h.start]) in joiners or route_gap.fullmatch(gap)))):
                 out[-1].append(i)
             else:
                 out.append([i])
@@ -1185,7 +1189,7 @@ def _find_paragraph_loc(art: _ArticleReading, si: int) -> _Loc | None:
         if j < 0:
             break
         s, e = a.sentences[j]
-        if "\n" in text[e:s0] or s < a.headline_end:
+        if text.find("\n", e, s0) >= 0 or s < a.headline_end:
             break
         # the nearest place named in that sentence, or a deeper one inside it (监利县隶属于湖北省荆州市: 监利县)
         sentence = art.sentence(j)
