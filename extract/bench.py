@@ -23,7 +23,7 @@ from extract.config import DEFAULT_SOURCE
 from extract.errors import UnreadableInput
 from extract.language import alternation
 from extract.pipeline import extract
-from extract.quantities import _tables
+from extract.quantities import unit_words
 from extract.reader import iter_article_paths, read_article
 
 MIN_CORPUS_CHARS = 1_000_000
@@ -33,8 +33,7 @@ _NUMERAL_SCAN = regex.compile(r"[0-9零〇一二两三四五六七八九十百�
 def _quantity_scan() -> regex.Pattern:
     """A bare number + unit pattern (a numeral run, then any measure word of units.toml): what a regex alone finds
     of the quantities, with no reading of them; the closer ceiling."""
-    measure = _tables()[0]
-    return regex.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+" + alternation(measure))
+    return regex.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+" + alternation(unit_words()))
 
 
 def build_corpus(folder: Path, min_chars: int = MIN_CORPUS_CHARS) -> list[str]:

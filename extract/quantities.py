@@ -126,6 +126,11 @@ def _tables():
     return measure, nouns, people_nouns, rate_prefix, rate_clause, before, inside, after, not_after
 
 
+def unit_words() -> tuple[str, ...]:
+    """Every measure word and unit of units.toml [[unit]] as written after a number (名, 万吨, TEU, 平方公里...)."""
+    return tuple(_tables()[0])
+
+
 @cache
 def quantity_pattern() -> re.Pattern:
     measure, nouns, _people, _rp, _rc, _before, _inside, after, _na = _tables()
