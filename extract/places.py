@@ -40,6 +40,8 @@ _CLAUSE_ENDS = CLAUSE_MARKS + "：:"
 _LEAD_SENTENCES = 3
 _MAX_PREFIX = 6          # longest name before a place suffix (台湾精密制造产业园 has 6)
 _PARAGRAPH_LOOKBACK = 3
+_MAX_GROUPS_BACK = 16    # place groups of a clause looked at before a mention (the nearest ones)
+_MAX_CHAIN = 6           # names right before a name that can hint at its reading (江苏省徐州市鼓楼区丰财街道)
 _HEADLINE_WEIGHT = 3
 _HOME_WEIGHT = 6
 
@@ -738,7 +740,10 @@ class _Reading:
         hits = self.hits
         out: list[str] = []
         j = i
-        while j > 0 and hits[j - 1].end == hits[j].start and hits[j - 1].kind == "name":
+        # a chain of names is province, city, county, town, village at most: no need to walk further back (a run
+        # of names with nothing between them, as in a flattened table, must not cost each name all before it)
+        while (j > 0 and i - j < _MAX_CHAIN and hits[j - 1].end == hits[j].start
+               and hits[j - 1].kind == "name"):
             j -= 1
             out.extend(hits[j].sure)
         return tuple(out)
@@ -1131,7 +1136,9 @@ def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce
     # before a position, or in a clause, are a run of them
     firsts, lasts, locs = sentence.firsts, sentence.lasts, sentence.locs
     n = bisect_right(lasts, start)   # the groups that end before the mention
-    here = _nearest_or_deeper(locs[bisect_left(firsts, cs, 0, n):n])   # ... and start in its clause
+    # ... and start in its clause, the nearest few of them: a clause of news prose names a handful of places, and
+    # a text with no clause marks (a flattened table) must not cost each mention every group before it
+    here = _nearest_or_deeper(locs[max(bisect_left(firsts, cs, 0, n), n - _MAX_GROUPS_BACK):n])
     after = bisect_left(firsts, end)   # the first group after the mention, if it ends in the clause
     if after < len(firsts) and lasts[after] <= ce:
         # 黄石市……项目开工仪式在阳新县富池镇举行: a deeper place later in the clause says where
@@ -1145,7 +1152,7 @@ def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce
     n = bisect_right(lasts, cs)   # the groups that end before the clause
     while n > 0:
         k = bisect_left(marks, firsts[n - 1])   # the clause of the last of them, and its first group:
-        first = bisect_right(firsts, marks[k - 1], 0, n) if k > 0 else 0
+        first = max(bisect_right(firsts, marks[k - 1], 0, n) if k > 0 else 0, n - _MAX_GROUPS_BACK)
         ns = [j for j in range(first, n) if not clause_only[j]]
         if ns:
             loc = _nearest_or_deeper([locs[j] for j in ns if not scope_only[j]])

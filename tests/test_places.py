@@ -197,3 +197,19 @@ def test_read_homes(tmp_path):
     p.write_text('[homes]\n"x" = "通州区"\n', encoding="utf-8")
     with pytest.raises(UnknownPlace):
         read_homes(p)
+
+
+# A text without clause marks (a table flattened into one line) names many places before each number: the
+# nearest still decides, however many came before it.
+FLATTENED = [
+    ("徐州市鼓楼区投资5亿元" * 40 + "徐州市云龙区投资18亿元", "云龙区"),
+    ("徐州市云龙区投资5亿元" * 40 + "徐州市鼓楼区投资18亿元", "鼓楼区"),
+]
+
+
+@pytest.mark.parametrize("text,district", FLATTENED, ids=["云龙区 last", "鼓楼区 last"])
+def test_the_nearest_place_decides_in_a_long_run_of_places(text, district):
+    from extract import extract
+    last = extract(text)[-1]
+    assert last.text == "18亿元"
+    assert (last.city, last.district) == ("徐州市", district)
