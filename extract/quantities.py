@@ -19,7 +19,7 @@ from extract.cleanup import HAN, clean_text
 from extract.language import alternation, load
 from extract.numerals import (MULTIPLIERS, NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral,
                               variant_table)
-from extract.segment import PHRASE_MARKS, text_before
+from extract.segment import PHRASE_MARKS, SENTENCE_MARKS, text_before
 
 PERCENT_SIGNS = "%％"
 # One digit, as a 角/分 count is written (in capitals on cheques: 壹角捌分). The characters of the numeral system.
@@ -260,7 +260,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     value = n.value
                 if info.needs_multiplier and not n.multiplied:
                     return None
-                if info.needs_words and not any(w in text_before(text, start, 16)[1] for w in info.needs_words):
+                if info.needs_words and not _holds_word(text_before(text, start, 16)[1], info.needs_words):
                     return None
                 unit, kind = info.unit, info.kind
                 if jiao is not None:
@@ -428,6 +428,10 @@ def _ends_a_word(unit_w: str, num: str, text: str, unit_end: int) -> bool:
     return unit_w == "两" and unit_end < len(text) and re.match(NUMERAL_START, text[unit_end]) is not None
 
 
+def _holds_word(clause: str, words: tuple[str, ...]) -> bool:
+    return any(w in clause for w in words)
+
+
 def _latin_goes_on(ch: str) -> bool:
     return ch.isascii() and ch.isalnum() or ch in "²³"
 
@@ -478,7 +482,7 @@ def _carried_rate_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(w for e in entries if e["position"] == "between" for w in e["words"]))
 
 
-_SENTENCE_ENDS = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_ENDS = re.compile("[" + re.escape(SENTENCE_MARKS) + "\n]")
 _MAX_LEVEL_CHANGE = 10
 
 
