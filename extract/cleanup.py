@@ -21,12 +21,11 @@ _FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("Ａ"), o
 _FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("ａ"), ord("ｚ") + 1))})
 _FULLWIDTH.update({0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: None, 0xFEFF: None})
 _FULLWIDTH = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FULLWIDTH.items()}
-_REPLACEMENTS = tuple((chr(k), v) for k, v in _FULLWIDTH.items() if v is not None)
 _ZERO_WIDTH = tuple(chr(k) for k, v in _FULLWIDTH.items() if v is None)
 # str.translate looks every character up in a dict; most pages hold none or a few of these characters, and
 # a pattern that finds only those is many times faster.
-_REPLACEMENT_OF = dict(_REPLACEMENTS)
-_ANY_REPLACED = re.compile("[" + "".join(re.escape(src) for src, _ in _REPLACEMENTS) + "]")
+_REPLACEMENT_OF = {chr(k): v for k, v in _FULLWIDTH.items() if v is not None}
+_ANY_REPLACED = re.compile("[" + "".join(map(re.escape, _REPLACEMENT_OF)) + "]")
 
 
 def normalise_characters(raw: str) -> str:
