@@ -19,6 +19,7 @@ from pathlib import Path
 import cn2an
 import regex
 
+from extract.compiled import compiled_modules
 from extract.config import DEFAULT_SOURCE
 from extract.errors import UnreadableInput
 from extract.language import alternation
@@ -116,7 +117,11 @@ def bench_extract(corpus: list[str], repeats: int = 3, out=sys.stdout, folder: P
         "cn2an_transform_chars_per_second": round(cn2an_chars / cpu_cn2an),
         "peak_rss_mib": round(max(rss_before, rss_after) / 1024, 1),
         "extraction_allocations_peak_mib": round(traced_peak / 2**20, 1),
+        "compiled_modules": list(compiled_modules()),
     }
+    compiled = figures["compiled_modules"]
+    print("build: " + (f"compiled by mypyc ({len(compiled)} modules)" if compiled else
+                           "pure Python (not compiled: see setup.py; about 1.5x slower)"), file=out)
     print(f"corpus: {chars:,} characters in {len(corpus)} documents built from {folder}; {n_facts:,} facts", file=out)
     print(f"extract            {cps:>14,.0f} chars/s on one core   ({cpu_extract:.3f} CPU s, median of {repeats}; "
           f"wall {chars / wall_extract:,.0f} chars/s)", file=out)

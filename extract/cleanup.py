@@ -16,11 +16,11 @@ from typing import Iterator
 
 import re
 
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％．＋－～／"}
-_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("Ａ"), ord("Ｚ") + 1))})
-_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in map(chr, range(ord("ａ"), ord("ｚ") + 1))})
+# code point -> its replacement, or None for a character that is dropped
+_FULLWIDTH: dict[int, str | None] = {ord(c): chr(ord(c) - 0xFEE0) for c in "０１２３４５６７８９％．＋－～／"}
+_FULLWIDTH.update({ord(c): chr(ord(c) - 0xFEE0) for c in map(chr, range(ord("Ａ"), ord("Ｚ") + 1))})
+_FULLWIDTH.update({ord(c): chr(ord(c) - 0xFEE0) for c in map(chr, range(ord("ａ"), ord("ｚ") + 1))})
 _FULLWIDTH.update({0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: None, 0xFEFF: None})
-_FULLWIDTH = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FULLWIDTH.items()}
 _ZERO_WIDTH = tuple(chr(k) for k, v in _FULLWIDTH.items() if v is None)
 # str.translate looks every character up in a dict; most pages hold none or a few of these characters, and
 # a pattern that finds only those is many times faster.

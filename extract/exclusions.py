@@ -74,13 +74,13 @@ class _Compiled:
     """The rules of exclusions.toml by kind, with their patterns compiled once."""
 
     before: list            # [(rule, pattern of its words at the end of the text before the mention)]
-    any_before: regex.Pattern  # every `before` word at once: most mentions have none, so test this first
+    any_before: re.Pattern    # every `before` word at once: most mentions have none, so test this first
     after: list             # [(rule, pattern matched right after the mention or its unit)]
     any_after: regex.Pattern
     clause_after: list      # [(rule, words)] looked for later in the mention's clause
     clause_before_by_unit: dict  # unit -> [(rule, words)] looked for earlier in the clause of a mention in that
     clause_before_any: list      # unit (rules for any unit included); and the rules for any unit
-    inside: regex.Pattern | None  # fixed expressions
+    inside: re.Pattern | None    # fixed expressions
     compounds: dict         # measure word -> characters that make it the start of a longer word
     bare: list              # rules on bare place values (百倍, 千亩)
     # The same rules sorted once for the per-quantity tests, so that each test loops only over what applies:
@@ -188,7 +188,7 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
                 continue
             if pat.match(text, end) or pat.match(text, unit_end):
                 return rule.id
-    tail = None
+    tail: str | None = None
     for rule, words in c.clause_after:
         for w in words:
             if text.find(w, end, end + _CLAUSE_REACH) < 0:

@@ -19,9 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+# (not __file__: a module compiled by mypyc has none)
+DATA = Path(str(resources.files("extract.data")))
 
 
 class UnknownPlace(ValueError):
@@ -173,7 +175,7 @@ def chain(code: str) -> Chain:
     """The full-name chain above and including a division. A county directly under its province (仙桃市)
     is written as both city and district, as gold writes a municipality as both province and city."""
     d = division(code)
-    codes = []
+    codes: list[str] = []
     province = city = district = ""
     c = code
     while c:

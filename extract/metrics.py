@@ -44,8 +44,8 @@ def _rules():
 def _rules_for(kind: str, base_unit: str) -> tuple[tuple[MetricRule, ...], str | None]:
     """The keyword rules that apply to a unit kind and unit, and the metric of a unit rule without keywords."""
     _defaults, rules = _rules()
-    keyword_rules = []
-    fallback = None
+    keyword_rules: list[MetricRule] = []
+    fallback: str | None = None
     for rule in rules:
         if not ((rule.units and base_unit in rule.units) or (rule.kinds and kind in rule.kinds)):
             continue
@@ -73,14 +73,17 @@ def classify_metric(q: Quantity, text: str) -> str:
     after = text_after(text, q.end, LOOK_AHEAD)
     best: tuple[int, int, str] | None = None  # (distance, -priority, metric)
     for rule in keyword_rules:
-        for m in rule.keywords.finditer(before):
+        keywords = rule.keywords
+        if keywords is None:
+            continue   # (_rules_for keeps only rules with keywords here)
+        for m in keywords.finditer(before):
             d = len(before) - m.end()
             cand = (d, -rule.priority, rule.metric)
             if best is None or cand < best:
                 best = cand
-        m = rule.keywords.search(after)
-        if m:
-            cand = (m.start() + 2, -rule.priority, rule.metric)  # a noun after weighs a little less than one before
+        m_after = keywords.search(after)
+        if m_after:
+            cand = (m_after.start() + 2, -rule.priority, rule.metric)  # a noun after weighs a little less than one before
             if best is None or cand < best:
                 best = cand
     if best is not None:

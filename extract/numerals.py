@@ -190,7 +190,7 @@ def _parse_unsigned(body: str) -> Numeral:
 
 def _tokens(body: str) -> list[tuple[str, Decimal | int]]:
     """body -> [(kind, value)] with kind num (Arabic number or Chinese digit), zero, small or big; else NotANumeral."""
-    out = []
+    out: list[tuple[str, Decimal | int]] = []
     pos = 0
     while pos < len(body):
         m = _TOKEN.match(body, pos)
@@ -258,24 +258,26 @@ def _read_place_values(tokens: list[tuple[str, Decimal | int]], body: str) -> De
                 raise NotANumeral(body)
             elided = 0
         elif kind == "small":
-            if last_small is not None and val >= last_small:
+            place = int(val)   # small and big units are ints (MULTIPLIERS)
+            if last_small is not None and place >= last_small:
                 raise NotANumeral(body)
             n = Decimal(1) if current is None else current
             scaled_fraction = scaled_fraction or n != n.to_integral_value()
-            section += n * val
-            last_small, current = val, None
-            elided = val // 10
+            section += n * place
+            last_small, current = place, None
+            elided = place // 10
         else:  # big
             amount = section + (current or 0)
             if amount == 0 and total == 0:
                 raise NotANumeral(body)  # a bare 万 / 亿
             scaled_fraction = scaled_fraction or amount != amount.to_integral_value()
-            if last_big is None or val >= last_big:
-                total = (total + amount) * val
+            place = int(val)
+            if last_big is None or place >= last_big:
+                total = (total + amount) * place
             else:
-                total += amount * val
-            last_big, section, current, last_small = val, Decimal(0), None, None
-            elided = val // 10
+                total += amount * place
+            last_big, section, current, last_small = place, Decimal(0), None, None
+            elided = place // 10
         previous = kind
     if current is not None:
         if current_kind == "digit" and previous == "digit" and elided and len(tokens) > 1:

@@ -175,7 +175,7 @@ def _name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]], dict[str
 def _build_name_index() -> tuple[dict[str, tuple[tuple[str, _Surface], ...]],
                                  dict[str, tuple[tuple[str, _Surface], ...]], np.ndarray, np.ndarray, np.ndarray]:
     surfaces = _surfaces()
-    by_two = {x: ((x, surfaces[x]),) for x in surfaces if len(x) == 2}
+    by_two: dict[str, tuple[tuple[str, _Surface], ...]] = {x: ((x, surfaces[x]),) for x in surfaces if len(x) == 2}
     index: dict[str, list[tuple[str, _Surface]]] = {}
     for surface, x in surfaces.items():
         if len(surface) >= 3:
@@ -762,7 +762,7 @@ class _Reading:
         text, hits = self.text, self.hits
         chain_locs: list[_Loc] = []
         current = _NOWHERE
-        prev_end = None
+        prev_end: int | None = None
         listed = False
         g = _guards()
         joiners, route_gap = g["list_joiners"], g["route_gap"]
@@ -788,7 +788,7 @@ class _Reading:
         """Indices of hits in [lo, hi), grouped by adjacency (joined by nothing, 、, 和, or a dash)."""
         text, hits = self.text, self.hits
         out: list[list[int]] = []
-        prev_end = None
+        prev_end: int | None = None
         g = _guards()
         joiners, route_gap, gap_max = g["list_joiners"], g["route_gap"], g["joining_gap_max"]
         for i in range(bisect_left(self.starts, lo), len(hits)):
@@ -828,9 +828,9 @@ class _ArticleReading(_Reading):
 
     def sentence(self, si: int) -> _Sentence | None:
         """The place groups of sentence `si`; None when the article has no sentences."""
-        found = self.sentences.get(si, False)
-        if found is False:
-            found = self.sentences[si] = self._make_sentence(si)
+        if si in self.sentences:
+            return self.sentences[si]
+        found = self.sentences[si] = self._make_sentence(si)
         return found
 
     def _make_sentence(self, si: int) -> _Sentence | None:
@@ -881,7 +881,7 @@ class _Sentence(NamedTuple):
     scope_only: list[bool]          # a group of scope words only (全市)
 
 
-_NO_PLACES = _Sentence((), (), (), (), (), ())
+_NO_PLACES = _Sentence([], [], [], [], [], [])   # (shared: never appended to)
 
 
 def _zone_word(word: str, near: tuple[str, ...], ctx: _Context) -> _Loc:
@@ -1025,14 +1025,14 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         answers: dict[tuple, Locality] = {}
         headline_end = a.headline_end
         last_si = -1
-        sentence = None
+        sentence: _Sentence | None = None
         for start, end, si in a.mentions:
             if si != last_si:   # mentions come sentence by sentence
                 last_si = si
                 sentence = art.sentence(si)
-                placeless = sentence is None or not sentence.groups
             # a sentence that names no place gives all its mentions one answer
-            clause = None if placeless else _clause_of(art, sentence, start, end, si)
+            clause = (None if sentence is None or not sentence.groups
+                      else _clause_of(art, sentence, start, end, si))
             key = (si, clause, start < headline_end)
             locality = answers.get(key)
             if locality is None:
@@ -1041,8 +1041,9 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                 elif clause is None:
                     loc = _paragraph_loc(art, si)
                 else:
-                    loc = art.clause_locs.get((si, clause), False)
-                    if loc is False:
+                    if (si, clause) in art.clause_locs:
+                        loc = art.clause_locs[si, clause]
+                    else:
                         loc = art.clause_locs[si, clause] = _clause_loc(art, start, end, si, clause[0], clause[1],
                                                                         sentence)
                 if loc is not None and start < headline_end and _inside(article_loc, loc):
@@ -1091,12 +1092,14 @@ def _article_loc(art: _ArticleReading) -> _Loc:
     a, hits = art.view, art.hits
     head = _chain_or_common([art.group_loc(grp) for grp in art.groups(0, a.headline_end)
                              if not _scope_only(hits, grp) and not _clause_only(hits, grp)])
-    lead_locs = []
+    lead_locs: list[_Loc] = []
     found = 0
     for j, (s, _) in enumerate(a.sentences):
         if s < a.headline_end:
             continue
         sentence = art.sentence(j)
+        if sentence is None:
+            break
         lead_locs.extend(loc for loc, clause_only, scope_only in zip(sentence.locs, sentence.clause_only,
                                                                      sentence.scope_only)
                          if not scope_only and not clause_only)
@@ -1181,9 +1184,9 @@ def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:
 
 def _paragraph_loc(art: _ArticleReading, si: int) -> _Loc | None:
     """The nearest place named in the few sentences before, in the same paragraph (not across a line)."""
-    loc = art.paragraph_locs.get(si, False)
-    if loc is False:   # every mention of a sentence without a place asks the same question
-        loc = art.paragraph_locs[si] = _find_paragraph_loc(art, si)
+    if si in art.paragraph_locs:   # every mention of a sentence without a place asks the same question
+        return art.paragraph_locs[si]
+    loc = art.paragraph_locs[si] = _find_paragraph_loc(art, si)
     return loc
 
 
@@ -1200,6 +1203,8 @@ def _find_paragraph_loc(art: _ArticleReading, si: int) -> _Loc | None:
             break
         # the nearest place named in that sentence, or a deeper one inside it (监利县隶属于湖北省荆州市: 监利县)
         sentence = art.sentence(j)
+        if sentence is None:
+            break
         found = _nearest_or_deeper([x for x, clause_only in zip(sentence.locs, sentence.clause_only)
                                     if not clause_only and not x.scope])
         if found != _NOWHERE:

@@ -112,7 +112,8 @@ def _unmarked_head(marks: str) -> re.Pattern:
 
 def text_after(text: str, pos: int, reach: int, marks: str = CLAUSE_MARKS) -> str:
     """The text right after `pos` up to the nearest of `marks`, at most `reach` characters."""
-    return _unmarked_head(marks).match(text, pos, min(len(text), pos + reach)).group()
+    m = _unmarked_head(marks).match(text, pos, min(len(text), pos + reach))
+    return m.group() if m is not None else ""   # (a starred class always matches: m is never None)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
