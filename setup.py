@@ -57,4 +57,7 @@ def _compiled_modules() -> list:
     return extensions
 
 
-setup(ext_modules=_compiled_modules())
+_extensions = _compiled_modules()
+# always compile: mypyc leaves an unchanged C file as it was, and the build would then keep a compiled module
+# older than its edited source (which `extract/__init__.py` warns about)
+setup(ext_modules=_extensions, options={"build_ext": {"force": True}} if _extensions else {})

@@ -203,31 +203,30 @@ _HASH_BITS = 22
 _HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 _HASH_SHIFT = np.uint64(64 - _HASH_BITS)
 _SMALL_HASH_SHIFT = np.uint64(64 - 20)
+_THREE, _SEVEN, _ONE = np.uint64(3), np.uint64(7), np.uint8(1)
+# (the multiplications wrap around on purpose; numpy wraps uint64 arrays silently, so no np.errstate is needed,
+# which would cost a microsecond per call, three calls per article)
 
 
 def _bitmap(keys: np.ndarray) -> np.ndarray:
     table = np.zeros(1 << _HASH_BITS, dtype=bool)
-    with np.errstate(over="ignore"):
-        table[(keys * _HASH_MULT) >> _HASH_SHIFT] = True
+    table[(keys * _HASH_MULT) >> _HASH_SHIFT] = True
     return table
 
 
 def _member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return table[(keys * _HASH_MULT) >> _HASH_SHIFT]
+    return table[(keys * _HASH_MULT) >> _HASH_SHIFT]
 
 
 def _small_bitmap(keys: np.ndarray) -> np.ndarray:
     table = np.zeros(1 << (64 - int(_SMALL_HASH_SHIFT)), dtype=bool)
-    with np.errstate(over="ignore"):
-        table[(keys * _HASH_MULT) >> _SMALL_HASH_SHIFT] = True
+    table[(keys * _HASH_MULT) >> _SMALL_HASH_SHIFT] = True
     return np.packbits(table, bitorder="little")
 
 
 def _small_member(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        h = (keys * _HASH_MULT) >> _SMALL_HASH_SHIFT
-    return ((table[h >> np.uint64(3)] >> (h & np.uint64(7)).astype(np.uint8)) & np.uint8(1)).view(bool)
+    h = (keys * _HASH_MULT) >> _SMALL_HASH_SHIFT
+    return ((table[h >> _THREE] >> (h & _SEVEN).astype(np.uint8)) & _ONE).view(bool)
 
 
 def _name_candidates(text: str) -> list[int]:

@@ -89,20 +89,18 @@ CLAUSE_MARKS = "，," + SENTENCE_MARKS + "\n"
 PHRASE_MARKS = CLAUSE_MARKS + "：:、（）()"
 
 
-@cache
-def _last_mark(marks: str) -> regex.Pattern:
-    # searched backwards from `pos`: the engine stops at the nearest mark, where a forward search for the unmarked
-    # tail tries every start position in the reach (twice as slow per call, and this runs several times per fact)
-    return regex.compile("[" + regex.escape(marks) + "]", regex.REVERSE)
-
-
 def text_before(text: str, pos: int, reach: int, marks: str = CLAUSE_MARKS) -> tuple[int, str]:
     """The text right before `pos` back to the nearest of `marks`, at most `reach` characters: (start, text)."""
     lo = pos - reach if pos > reach else 0
-    m = _last_mark(marks).search(text, lo, pos)
-    if m is not None:
-        lo = m.end()
-    return lo, text[lo:pos]
+    # the unmarked runs from `lo` on, each ended by a mark, until one reaches `pos`: a run is one `re` match at C
+    # speed, and a clause has few marks (a third faster than `regex`'s backward search for the last mark)
+    run = _unmarked_head(marks).match
+    while True:
+        m = run(text, lo, pos)
+        end = m.end() if m is not None else lo   # (a starred class always matches: m is never None)
+        if end >= pos:
+            return lo, text[lo:pos]
+        lo = end + 1
 
 
 @cache
