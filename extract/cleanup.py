@@ -43,9 +43,11 @@ def _replacement(m: re.Match) -> str:
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs, for `re` (which has no \p{Han})
 # On the standard `re` engine (several times faster than `regex` here); whether a line break ends a heading line is
 # checked in clean_text, since `re` has no variable-width look-behind.
+# A line break after one of these is a real one (the sentence or the heading ended).
+_FINAL_MARKS = "。！？!?；;：:」』”）)]#"
 _INNER_SPACE = re.compile(
     rf"""
-    (?<=[^\s。！？!?；;：:」』”）)\]\#])   # left: not sentence-final, not a closing mark
+    (?<=[^\s{re.escape(_FINAL_MARKS)}])   # left: not sentence-final, not a closing mark
     [ \t]*\r?\n\s*                       # a line break, with the blank lines and indentation around it
     (?=[{HAN}\d“（(《])                  # right: the sentence goes on (not a heading '#', not a list mark '-')
   | (?<=[{HAN}，、：；。“”])[ \t]+(?=[{HAN}\d“”])
@@ -66,6 +68,10 @@ def _inner_spaces(text: str) -> Iterator[re.Match]:
     for run in _WHITESPACE_RUN.finditer(text, 1):
         s = run.start()
         if s < done:
+            continue
+        if text[s - 1] in _FINAL_MARKS and text.find("\n", s, run.end()) >= 0:
+            # most runs: a paragraph's end. No branch can match there: the first wants a left character that
+            # is not final, and the others only spaces and tabs followed by a character, not by a line break
             continue
         m = _INNER_SPACE.match(text, s)
         if m is not None:

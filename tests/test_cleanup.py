@@ -61,7 +61,9 @@ def test_base_offset_shifts_every_span():
 # The whitespace-run scan must find exactly what the one-pattern scan finds: the same removals, in every layout of
 # spaces, tabs, line breaks and the marks around them (random strings over the characters the rules look at).
 RUN_CASES = ["产业\n\n工人", "田头\n镇", "白甸镇： 178条", "10 万吨", "第一段。\n第二段", "#标题\n 正文", " \n产业",
-             "a\x0c\n中", "中 \t\r\n\u2028 国", "1 %", "“ 中”", "。 中"]
+             "a\x0c\n中", "中 \t\r\n\u2028 国", "1 %", "“ 中”", "。 中",
+             # a run with a line break after a final mark is skipped without trying the pattern
+             "。 \n中", "”\n中", "：\n\n 中", "#\n1"]
 
 
 @pytest.mark.parametrize("text", RUN_CASES)
