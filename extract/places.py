@@ -102,6 +102,7 @@ class _Loc(NamedTuple):
     code: str = ""
     place: str = ""
     scope: str = ""              # for a scope word: province | city | district | region
+    refers_back: bool = False    # for a scope word that points back at a place just named (该县), not a whole (全县)
 
 
 _NOWHERE = _Loc()   # no place; `loc == _NOWHERE` is a tuple comparison, in C
@@ -119,7 +120,8 @@ def _surfaces() -> dict[str, _Surface]:
     for surface, targets in gz.names().items():
         out[surface] = _name_surface(surface, targets, table)
     for scope in sfx.get("scope", []):
-        out[scope["word"]] = _Surface("scope", word=scope["level"], fixed=_Loc(scope=scope["level"]))
+        out[scope["word"]] = _Surface("scope", word=scope["level"],
+                                      fixed=_Loc(scope=scope["level"], refers_back=scope.get("refers_back", False)))
     for zw in sfx.get("zone_word", []):
         out.setdefault(zw["word"], _Surface("zone_word", word=zw["word"]))
     for surface, words in _inside_words().items():
@@ -1141,18 +1143,35 @@ def _clause_loc(art: _ArticleReading, start: int, end: int, si: int, cs: int, ce
     marks = art.clause_marks()
     clause_only, scope_only = sentence.clause_only, sentence.scope_only
     n = bisect_right(lasts, cs)   # the groups that end before the clause
+    scoped: _Loc | None = None    # the nearest clause before that names only a scope word (该县, 全县)
     while n > 0:
         k = bisect_left(marks, firsts[n - 1])   # the clause of the last of them, and its first group:
         first = max(bisect_right(firsts, marks[k - 1], 0, n) if k > 0 else 0, n - _MAX_GROUPS_BACK)
         ns = [j for j in range(first, n) if not clause_only[j]]
         if ns:
             loc = _nearest_or_deeper([locs[j] for j in ns if not scope_only[j]])
-            if loc == _NOWHERE:
-                loc = _nearest_or_deeper([locs[j] for j in ns])
             if loc != _NOWHERE:
-                return loc
+                # 位于监利县新沟镇的福娃集团，是该县最大的企业，拥有4万多亩基地: past a word that points back
+                # (该县), a deeper place named before it in the sentence says more; it lies in what 该县 points at
+                return loc if scoped is None or _deeper_than_scope(loc, scoped.scope) else scoped
+            loc = _nearest_or_deeper([locs[j] for j in ns])
+            if loc != _NOWHERE:
+                if not loc.refers_back:
+                    return loc   # 全县, 全市: the whole, whatever was named before
+                if scoped is None:
+                    scoped = loc
         n = first
-    return _paragraph_loc(art, si)
+    return scoped if scoped is not None else _paragraph_loc(art, si)
+
+
+_SCOPE_DEPTH = {"province": 0, "city": 1, "district": 2, "region": 2, "town": 3}
+_LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2, "zone": 2}
+
+
+def _deeper_than_scope(loc: _Loc, scope: str) -> bool:
+    """Whether place `loc` lies below the level a scope word names (a town below 该县, a county below 全市)."""
+    depth = 3 if loc.place else _LEVEL_DEPTH.get(gz.division(loc.code).level, 0) if loc.code else -1
+    return depth > _SCOPE_DEPTH.get(scope, 3)
 
 
 def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:

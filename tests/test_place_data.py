@@ -22,7 +22,7 @@ ALLOWED = {
         "town_endings": None,
         "alias": {"levels", "full", "stem", "aliases", "examples"},
         "suffix": {"word", "needs_parent", "max_prefix", "not_followed_by", "examples", "not"},
-        "scope": {"word", "level", "examples"},
+        "scope": {"word", "level", "refers_back", "examples"},
         "zone_word": {"word", "endings", "examples"},
         "zone_suffix": {"word", "examples"},
     },
