@@ -273,6 +273,8 @@ def _zone_suffix_pattern() -> re.Pattern:
     return re.compile(alternation(s["word"] for s in gz.suffix_data().get("zone_suffix", [])))
 
 
+# the divisions a place found by a suffix that needs a parent may stand right after (李堡镇光明村, 海安市光明村)
+_PARENT_LEVELS = ("town", "county")
 _ZONE_PREFIX_GAP = 4     # characters allowed between a prefecture's name and a zone ending (宜宾|临港|经济技术开发区)
 
 
@@ -332,7 +334,9 @@ def _guards():
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
         # place suffix -> (the words that may not follow it, the longest name before it, whether it needs a parent)
         "suffix_rules": {s["word"]: (tuple(s.get("not_followed_by", ())), s.get("max_prefix", _MAX_PREFIX),
-                                     s["needs_parent"]) for s in gz.suffix_data()["suffix"]},
+                                     s["needs_parent"], frozenset(s.get("parent_levels", _PARENT_LEVELS)),
+                                     s.get("holds_places", False))
+                         for s in gz.suffix_data()["suffix"]},
         "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
         "clause_only": tuple(x["word"] for x in g.get("clause_only_after", [])),
         "list_joiners": frozenset(w for x in g["list_joiner"] for w in x["words"]),
@@ -432,6 +436,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     spans = [(h.start, h.end) for h in hits]
     found: list[_Hit] = []
     found_ends: set[int] = set()
+    holder_ends: set[int] = set()   # ends of found places that a place named right after lies in (宜宾港)
     long_leads, short_leads = _leading_words()
     k = 0  # hits and suffix matches both come in text order: walk the spans once
     for m in _suffix_pattern().finditer(text):
@@ -440,7 +445,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             k += 1
         if k < len(spans) and spans[k][0] < e:
             continue   # inside a known name (苏州工业园区, 白甸镇)
-        not_followed_by, longest, needs_parent = rules[m.group()]
+        not_followed_by, longest, needs_parent, parent_levels, holds_places = rules[m.group()]
         if text.startswith(not_followed_by, e):
             continue   # 农业农村局, 村民: not a village
         if needs_parent:
@@ -454,14 +459,19 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             if ch < "\u4e00" or ch > "\u9fff" or ch in stop:
                 break
             j -= 1
-        if j in found_ends:
+        parent = ends.get(j, -1)
+        if j in holder_ends and found[-1].end == j:
+            # 宜宾港志城作业区: the place inside the port is the deeper one; it keeps the port's parent
+            parent = found.pop().parent
+            found_ends.discard(j)
+            holder_ends.discard(j)
+        elif j in found_ends:
             continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
-        if s - j >= longest and j > 0 and j not in ends:
+        elif s - j >= longest and j > 0 and j not in ends:
             ch = text[j - 1]
             if "\u4e00" <= ch <= "\u9fff" and ch not in stop:
                 continue   # the search gave up before a boundary: no name starts here
-        parent = ends.get(j, -1)
-        if needs_parent and (parent < 0 or hits[parent].targets[0].level not in ("town", "county")):
+        if needs_parent and (parent < 0 or hits[parent].targets[0].level not in parent_levels):
             continue
         # a word that cannot be part of a name ends the text before the name (如今走进园区, 其中新港园区); a
         # one-character one (各, 该, 港) only at the start, as it is often part of a name too (新港园区)
@@ -481,6 +491,8 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         clause_only = text.endswith(clause_only_after, max(0, j - 4), j)
         found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent, clause_only=clause_only))
         found_ends.add(e)
+        if holds_places:
+            holder_ends.add(e)
     if not found:
         return hits
     # `parent` indexed `hits`; point it into the merged list

@@ -21,7 +21,7 @@ ALLOWED = {
     "place_suffixes.toml": {
         "town_endings": None,
         "alias": {"levels", "full", "stem", "aliases", "examples"},
-        "suffix": {"word", "needs_parent", "max_prefix", "not_followed_by", "examples", "not"},
+        "suffix": {"word", "needs_parent", "parent_levels", "holds_places", "max_prefix", "not_followed_by", "examples", "not"},
         "scope": {"word", "level", "refers_back", "examples"},
         "zone_word": {"word", "endings", "examples"},
         "zone_suffix": {"word", "examples"},
