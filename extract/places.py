@@ -1056,7 +1056,12 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                     # 全县 refers to the county named last in the paragraph (寻甸县……。全县新建……), else the article's
                     near = _paragraph_loc(art, si)
                     scoped = _apply_scope(loc.scope, near) if near is not None and near != _NOWHERE else _NOWHERE
-                    loc = scoped if scoped != _NOWHERE else _apply_scope(loc.scope, fallback)
+                    if scoped == _NOWHERE:
+                        scoped = _apply_scope(loc.scope, fallback)
+                    if scoped == _NOWHERE and fallback.code:
+                        # 全县 in an article about 宁波市: the county is not said, the city and province still are
+                        scoped = _Loc(fallback.code)
+                    loc = scoped
                 else:
                     loc = _complete(loc, fallback)
                 locality = page.localities.get(loc)
