@@ -134,6 +134,10 @@ FALLBACKS = [
     Case("port-zone-word", "港务区完成投资12亿元。", "12亿元", "江苏省/徐州市/徐州淮海国际港务区/",
          headline="徐州港口建设"),
     Case("nothing-known", "共签约项目8个。", "8个", "///"),
+    # a scope deeper than the article's place: the county is not said, the city is
+    Case("scope-deeper-than-the-article", "截至10月底，全县共发放创业担保贷款2.3亿元。", "2.3亿元", "浙江省/宁波市//",
+         headline="浙江宁波：就业稳中有进"),
+    Case("scope-deeper-than-the-home", "全区固定资产投资同比增长12.5%。", "12.5%", "江苏省/徐州市//", home="江苏省徐州市"),
 ]
 
 
