@@ -761,11 +761,18 @@ class _Reading:
         return loc
 
     def _group_loc(self, idxs: tuple[int, ...]) -> _Loc:
+        members = self.list_members(idxs)
+        if not members:
+            return _NOWHERE
+        return _common(members) if len(members) > 1 else members[0]
+
+    def list_members(self, idxs: tuple[int, ...]) -> list[_Loc]:
+        """The places a group names, one by one: one for a chain (徐州市鼓楼区), each of a list (沈丘县、项城市),
+        none for a route (济南—滨州)."""
         text, hits = self.text, self.hits
         chain_locs: list[_Loc] = []
         current = _NOWHERE
         prev_end: int | None = None
-        listed = False
         g = _guards()
         joiners, route_gap = g["list_joiners"], g["route_gap"]
         for i in idxs:
@@ -773,18 +780,15 @@ class _Reading:
             loc = self.hit_loc(i)
             gap = "" if prev_end is None else text[prev_end:h.start]
             if prev_end is not None and route_gap.fullmatch(gap):
-                return _NOWHERE
+                return []
             if prev_end is not None and gap in joiners:
                 chain_locs.append(current)
                 current = loc
-                listed = True
             else:
                 current = _deeper_or_common(current, loc) if loc != _NOWHERE else current
             prev_end = h.end
         chain_locs.append(current)
-        if listed:
-            return _common(chain_locs)
-        return current
+        return chain_locs
 
     def groups(self, lo: int, hi: int) -> list[tuple[int, ...]]:
         """Indices of hits in [lo, hi), grouped by adjacency (joined by nothing, 、, 和, or a dash)."""
@@ -813,12 +817,13 @@ class _ArticleReading(_Reading):
     """An article's reading, with what its mentions ask: its clause marks, the place groups of each sentence,
     the place of each paragraph lookback and of each clause, each worked out once."""
 
-    __slots__ = ("view", "_marks", "sentences", "paragraph_locs", "clause_locs")
+    __slots__ = ("view", "_marks", "_mention_starts", "sentences", "paragraph_locs", "clause_locs")
 
     def __init__(self, view: ArticleView, hits: list[_Hit], ctx: _Context):
         super().__init__(view.text, hits, ctx)
         self.view = view
         self._marks: list[int] | None = None
+        self._mention_starts: list[int] | None = None
         self.sentences: dict[int, _Sentence | None] = {}
         self.paragraph_locs: dict[int, _Loc | None] = {}
         self.clause_locs: dict[tuple[int, tuple[int, int, int, int]], _Loc | None] = {}
@@ -827,6 +832,11 @@ class _ArticleReading(_Reading):
         if self._marks is None:
             self._marks = _clause_marks(self.text)
         return self._marks
+
+    def mention_starts(self) -> list[int]:
+        if self._mention_starts is None:
+            self._mention_starts = [m[0] for m in self.view.mentions]   # (in text order)
+        return self._mention_starts
 
     def sentence(self, si: int) -> _Sentence | None:
         """The place groups of sentence `si`; None when the article has no sentences."""
@@ -1035,10 +1045,17 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
             # a sentence that names no place gives all its mentions one answer
             clause = (None if sentence is None or not sentence.groups
                       else _clause_of(art, sentence, start, end, si))
-            key = (si, clause, start < headline_end)
+            key: tuple = (si, clause, start < headline_end)
+            respective = None
+            if clause is not None and sentence is not None and a.text.find(_RESPECTIVELY, clause[0], start) >= 0:
+                respective = _respective_loc(art, sentence, start, clause[0], clause[1])
+                if respective is not None:
+                    key = (si, clause, start < headline_end, start)   # its own answer, not the clause's
             locality = answers.get(key)
             if locality is None:
-                if sentence is None:
+                if respective is not None:
+                    loc = respective
+                elif sentence is None:
                     loc = None
                 elif clause is None:
                     loc = _paragraph_loc(art, si)
@@ -1189,6 +1206,30 @@ def _deeper_than_scope(loc: _Loc, scope: str) -> bool:
     """Whether place `loc` lies below the level a scope word names (a town below 该县, a county below 全市)."""
     depth = 3 if loc.place else _LEVEL_DEPTH.get(gz.division(loc.code).level, 0) if loc.code else -1
     return depth > _SCOPE_DEPTH.get(scope, 3)
+
+
+# 沈丘县、项城市分别收购15.2万吨和13.8万吨: after 分别, the quantities of a clause go with the places of the list
+# before it, one for one
+_RESPECTIVELY = "分别"
+
+
+def _respective_loc(art: _ArticleReading, sentence: _Sentence, start: int, cs: int, ce: int) -> _Loc | None:
+    """The place of the list before 分别 that goes with the mention at `start`: the list and the quantities after
+    分别 in the clause must be as many, and no other place may stand between them; else None."""
+    text = art.view.text
+    at = text.rfind(_RESPECTIVELY, cs, start)
+    firsts, lasts = sentence.firsts, sentence.lasts
+    n = bisect_right(lasts, at)   # the groups that end before 分别: the last of them is the list
+    if n == 0 or firsts[n - 1] < cs or (n < len(firsts) and firsts[n] < ce):
+        return None
+    members = art.list_members(sentence.groups[n - 1])
+    if len(members) < 2 or _NOWHERE in members:
+        return None
+    starts = art.mention_starts()
+    after = starts[bisect_right(starts, at):bisect_left(starts, ce)]
+    if len(after) != len(members):
+        return None
+    return members[after.index(start)]
 
 
 def _nearest_or_deeper(locs: list[_Loc]) -> _Loc:

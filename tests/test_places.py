@@ -217,3 +217,34 @@ def test_the_nearest_place_decides_in_a_long_run_of_places(text, district):
     last = extract(text)[-1]
     assert last.text == "18亿元"
     assert (last.city, last.district) == ("徐州市", district)
+
+
+def views_of(headline: str, body: str, mentions: list[str]) -> ArticleView:
+    """An article with several mentions, each the first occurrence of its text after the one before."""
+    text = headline + "\n" + body
+    sentences = tuple(sentence_spans(text))
+    out, pos = [], len(headline) + 1
+    for m in mentions:
+        start = text.index(m, pos)
+        pos = start + len(m)
+        out.append((start, pos, max(i for i, (s, _) in enumerate(sentences) if s <= start)))
+    return ArticleView(text, len(headline), (), sentences, tuple(out))
+
+
+# 分别: the quantities after it in a clause go with the places of the list before it, one for one; otherwise the
+# clause's one answer (what the places share)
+RESPECTIVELY = [
+    ("沈丘县、项城市分别收购15.2万吨和13.8万吨。", ["15.2万吨", "13.8万吨"], ["沈丘县", "项城市"]),
+    ("郸城、沈丘、项城三地分别增长5%、6%和7%。", ["5%", "6%", "7%"], ["郸城县", "沈丘县", "项城市"]),
+    # as many quantities as places is required: else the list's common place
+    ("沈丘县、项城市分别收购15.2万吨。", ["15.2万吨"], [""]),
+    # no 分别: the list's common place
+    ("沈丘县、项城市共收购15.2万吨和13.8万吨。", ["15.2万吨", "13.8万吨"], ["", ""]),
+]
+
+
+@pytest.mark.parametrize("body, mentions, districts", RESPECTIVELY, ids=[b[:12] for b, _, _ in RESPECTIVELY])
+def test_respectively_pairs_quantities_with_the_listed_places(body, mentions, districts):
+    got = resolve_localities([views_of("周口秋粮收购", body, mentions)])[0]
+    assert [x.district for x in got] == districts
+    assert all(x.city == "周口市" for x in got)
