@@ -565,8 +565,9 @@ class _Context:
             return _NOWHERE
         codes_scored = {t.code for _, t in scored}
         ancestors = [t for _, t in scored if any(gz.is_ancestor(t.code, o) for o in codes_scored if o != t.code)]
-        if ancestors and not any(near):
+        if ancestors and not any(a.code in near for a in ancestors):
             # 长沙 is 长沙市 and also the short form of 长沙县 inside it: the short form names the larger unit
+            # (湖南长沙 too), unless the larger is named right before it (长沙市长沙县)
             scored = [(sc, t) for sc, t in scored if t in ancestors or not any(
                 gz.is_ancestor(a.code, t.code) for a in ancestors)]
         scored.sort(key=lambda x: -x[0])

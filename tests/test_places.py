@@ -117,6 +117,11 @@ AMBIGUOUS = [
          headline="武汉新洲区"),
     Case("short-tongzhou-by-towns-on-page", "通州新建道路8条。", "8条", "江苏省/南通市/通州区/",
          before=(("川姜镇：开展整治", "川姜镇共查处案件11起。"),)),
+    # 长沙 is 长沙市 and the short form of 长沙县 inside it: the city, also after its province, unless the city is
+    # named right before (then the short form is the county)
+    Case("short-city-after-its-province", "湖南长沙新建学校12所。", "12所", "湖南省/长沙市//"),
+    Case("short-city-in-a-headline", "全市新增就业岗位1200个。", "1200个", "四川省/广安市//", headline="四川广安：就业稳"),
+    Case("county-after-its-city", "长沙市长沙县新建学校12所。", "12所", "湖南省/长沙市/长沙县/"),
 ]
 
 FALLBACKS = [
