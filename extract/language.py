@@ -27,7 +27,7 @@ ALLOWED_KEYS = {
     ("units.toml", "sign"): {"sign", "unit", "examples", "not"},
     ("units.toml", "minor"): {"word", "fraction", "examples", "not"},
     ("units.toml", "time"): {"words", "examples", "not"},
-    ("units.toml", "guard"): {"after", "before", "chars", "unit", "numerals", "examples", "not"},
+    ("units.toml", "guard"): {"after", "before", "chars", "except_words", "unit", "numerals", "examples", "not"},
     ("qualifiers.toml", "qualifier"): {"name", "position", "words", "not_after", "not_after_words", "examples", "not"},
     ("exclusions.toml", "rule"): {"id", "kind", "words", "pattern", "reason", "examples", "units", "not_after",
                                     "modifiers", "compounds", "at", "hint"},

@@ -36,6 +36,7 @@ class Forms:
     minor_units: dict[str, Decimal]
     time_units: tuple[str, ...]
     not_tenths: str          # characters after 成 that make it a word (成为), not tenths (七成)
+    tenths_before: tuple[str, ...]   # words after 成 that begin with one of those and still follow tenths (九成群众)
     not_a_sign_after: str    # characters before 负 that make it a word (胜负), not a minus sign
     word_start_units: dict[str, str]  # unit -> lone numerals that end a word before it (逐一克服, 一两天)
     not_noun_modifier: str   # characters that cannot begin the modifier before a noun unit (2022年度工人)
@@ -52,6 +53,7 @@ def forms() -> Forms:
         minor_units={e["word"]: Decimal(e["fraction"]) for e in units.get("minor", [])},
         time_units=tuple(w for e in units.get("time", []) for w in e["words"]),
         not_tenths="".join(g["chars"] for g in guards if g.get("after") == "成"),
+        tenths_before=tuple(w for g in guards if g.get("after") == "成" for w in g.get("except_words", ())),
         not_a_sign_after="".join(g["chars"] for g in guards if g.get("before") == "负"),
         word_start_units={g["unit"]: g["numerals"] for g in guards if "unit" in g},
         not_noun_modifier="".join(g["chars"] for g in guards if g.get("before") == "noun"),
@@ -145,6 +147,9 @@ def quantity_pattern() -> re.Pattern:
     # An Arabic number may carry the k shorthand (15k个百分点, 百分之3.2k) when a unit or a percent sign follows;
     # 4K and 5K alone (video, races) are not quantities, and need no rule: nothing follows them.
     numk = rf"{num}(?:[kK](?![A-Za-z]))?"
+    # after 成, a character that makes a word of it (成为, 三五成群) unless a word that follows tenths starts there
+    # (九成群众)
+    not_tenths = (rf"(?!{_except(forms().tenths_before)}[{forms().not_tenths}])")
     # Read top to bottom: a quantity starts with a digit or a Chinese numeral, or a sign before one (qualifier words
     # and rate words before it are looked up by quantity_from_match, which keeps this scan fast); then one of the
     # shapes of a quantity; then an optional qualifier after (which may follow a short parenthesis: 10亿斤(原粮)左右).
@@ -159,13 +164,13 @@ def quantity_pattern() -> re.Pattern:
     (?:
         (?P<pden>[百千万佰仟萬]+)分之(?P<pct_cn>{numk}|{digit})           # 百分之三十, 千分之2.4, 萬分之肆
       | (?P<fden>[一二两三四五六七八九十百]+)分之(?P<fnum>[一二两三四五六七八九十]+)   # 四分之一
-      | (?P<halftenth>[半兩])成(?![{forms().not_tenths}])                  # 半成 (5%), 兩成
+      | (?P<halftenth>[半兩])成{not_tenths}                  # 半成 (5%), 兩成
       | (?P<half>一半)                                            # 近一半
       | (?P<cur>[{signs}])(?P<cnum>{num})                           # $20, ￥300
       | (?P<num>{numk})
         (?:
             [ ]?(?P<pct>[{PERCENT_SIGNS}])(?:{seps}(?P<pnum2>{numk})[ ]?[{PERCENT_SIGNS}])?   # 41.3%, 5%-8%
-          | (?P<tenth>成)(?![{forms().not_tenths}])                          # 七成, 2.5成, 三成半, 七成六
+          | (?P<tenth>成){not_tenths}                          # 七成, 2.5成, 三成半, 七成六
             (?P<tenth_more>半|[一二三四五六七八九](?![{HAN}]))?
           | (?!{noun_units})大?(?P<unit>{units})                   # (人口 is a noun, not 人 + 口)
             (?:(?<=[元圆块])又?                                       # 123元1角1分, 十块三毛, 两美元又三美分
@@ -186,6 +191,11 @@ def quantity_pattern() -> re.Pattern:
     # The standard library's engine runs this pattern about three times faster than `regex` (measured: 23M vs 8M
     # characters per second over the shared pages); nothing in it needs `regex`.
     return re.compile(source, re.VERBOSE)
+
+
+def _except(words: tuple[str, ...]) -> str:
+    """A negative look-ahead for `words`, to put before a character class: "" when there are none."""
+    return rf"(?!{alternation(words)})" if words else ""
 
 
 @cache
