@@ -175,7 +175,9 @@ def _parse_unsigned(body: str) -> Numeral:
         if not body:
             raise NotANumeral("几")
     if body[0] in CN_BIG_UNITS:
-        raise NotANumeral(body)  # a bare 万/亿 is a word (万人空巷, 亿吨大港), not a count
+        if qualifier is None:
+            raise NotANumeral(body)  # a bare 万/亿 is a word (万人空巷, 亿吨大港), not a count
+        body = "一" + body  # 万余人, 亿多元: with 余 or 多 it counts (at least one 万)
     adjacent = _ADJACENT.match(body)
     if adjacent:
         return _parse_adjacent_range(adjacent, qualifier)

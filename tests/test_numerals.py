@@ -22,6 +22,8 @@ CASES = [
     Case("3705.1千", "3705100"),
     Case("10多万", "100000", qualifier="at_least"),
     Case("3万余", "30000", qualifier="at_least"),
+    Case("万余", "10000", qualifier="at_least"),    # a bare 万 is a word, with 余 or 多 a count
+    Case("亿多", "100000000", qualifier="at_least"),
     Case("5亿多", "500000000", qualifier="at_least"),
     Case("一百二十", "120"),
     Case("两千", "2000"),
