@@ -44,7 +44,7 @@ def extract(text: str, doc: str = "", home: str = "", headline: str = "") -> lis
         spans = [ArticleSpan(headline, None, (0, len(text)), ())]
     else:
         spans = split_articles(text)
-    articles = [_read_article(text, span, headline) for span in spans]
+    articles = [_read_article(text, span) for span in spans]
     indexes = [[_sentence_index(a.sentence_starts, q.start) for q in a.quantities] for a in articles]
     views = [
         places.ArticleView(
@@ -73,12 +73,12 @@ def extract_file(path: str | os.PathLike, home: str = "") -> list[Fact]:
     return extract(read_article(p), doc=p.stem, home=home)
 
 
-def _read_article(raw: str, span: ArticleSpan, external_headline: str) -> _Article:
+def _read_article(raw: str, span: ArticleSpan) -> _Article:
     if span.headline_span is not None:
         hs, he = span.headline_span
         head = clean_text(raw[hs:he], base=hs, join_lines=False)
     else:
-        head = Cleaned(external_headline, (0,), (-1,))  # an external headline has no raw offsets
+        head = Cleaned(span.headline, (0,), (-1,))  # a headline given apart (a feed's, a front matter's title)
     bs, be = span.body_span
     body = clean_text(raw[bs:be], base=bs)
     cleaned = _concat(head, body)

@@ -8,6 +8,7 @@ block is metadata, not text.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +26,8 @@ MAX_PLAIN_HEADLINE = 64
 # A first line that ends with these is the first sentence of the body, not a headline. Headlines may end with
 # ！ or ？ (千亩包菜急待出售！), so those do not count here.
 _SENTENCE_END = "。；;…"
+# A first line that starts with these is a byline, not a headline (本报记者 钟小兰 通讯员 刘建, 本报讯).
+_BYLINE_START = ("本报记者", "本报讯", "本报通讯员", "记者", "通讯员", "文/", "文／", "图/", "图／", "来源：", "来源:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +46,28 @@ def front_matter_end(raw: str) -> int:
     return m.end() if m else 0
 
 
+def front_matter_title(raw: str) -> str:
+    """The `title` of a `+++` front-matter block, "" when there is none or the block is not valid TOML (the
+    refresh reports such a block; here it only means no title)."""
+    m = _FRONT_MATTER.match(raw)
+    if m is None:
+        return ""
+    block = m.group()
+    inner = block[block.index("\n") + 1:block.rstrip().rfind("\n") + 1]
+    try:
+        title = tomllib.loads(inner).get("title", "")
+    except tomllib.TOMLDecodeError:
+        return ""
+    return title.strip() if isinstance(title, str) else ""
+
+
 def split_articles(raw: str) -> list[ArticleSpan]:
     start = front_matter_end(raw)
     headings = [m for m in _HEADING.finditer(raw, start) if m.group(2)]
     if not headings:
+        title = front_matter_title(raw) if start else ""
+        if title:   # the front matter names the article: its first line is the body's (or a byline)
+            return [ArticleSpan(title, None, (start, len(raw)), ())]
         return [_plain_article(raw, start)]
     articles: list[ArticleSpan] = []
     lead = raw[start:headings[0].start()]
@@ -79,7 +100,8 @@ def _plain_article(raw: str, start: int) -> ArticleSpan:
     if m and m.group(1):
         line = m.group(1)
         rest = raw[m.end():]
-        if len(line) <= MAX_PLAIN_HEADLINE and line[-1] not in _SENTENCE_END and rest.strip():
+        if (len(line) <= MAX_PLAIN_HEADLINE and line[-1] not in _SENTENCE_END and rest.strip()
+                and not line.startswith(_BYLINE_START)):
             return ArticleSpan(line, (m.start(1), m.end(1)), (m.end(), len(raw)), ())
     return ArticleSpan("", None, (start, len(raw)), ())
 

@@ -89,3 +89,21 @@ BEFORE_CASES = [
 def test_text_before_takes_the_nearest_mark_within_reach(text, pos, reach, expected):
     from extract.segment import text_before
     assert text_before(text, pos, reach) == expected
+
+
+# a plain file's headline: the front matter's title when it has one, else the first short line unless a byline
+HEADLINES = [
+    ('+++\ntitle = "信丰脐橙开园上市"\n+++\n本报记者 钟小兰\n今年全县脐橙产量38万吨。\n', "信丰脐橙开园上市"),
+    ("本报记者 钟小兰 通讯员 刘建\n今年全县脐橙产量38万吨。\n", ""),
+    ("本报讯\n今年全县脐橙产量38万吨。\n", ""),
+    ("信丰脐橙开园上市\n今年全县脐橙产量38万吨。\n", "信丰脐橙开园上市"),
+    ('+++\ndate = 2025-11-06\n+++\n信丰脐橙开园上市\n今年全县脐橙产量38万吨。\n', "信丰脐橙开园上市"),
+    ('+++\ntitle = [broken\n+++\n信丰脐橙开园上市\n今年全县脐橙产量38万吨。\n', "信丰脐橙开园上市"),
+]
+
+
+@pytest.mark.parametrize("raw, headline", HEADLINES, ids=range(len(HEADLINES)))
+def test_a_plain_files_headline(raw, headline):
+    [art] = split_articles(raw)
+    assert art.headline == headline
+    assert "38万吨" in raw[art.body_span[0]:art.body_span[1]]
