@@ -446,12 +446,12 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         if k < len(spans) and spans[k][0] < e:
             continue   # inside a known name (苏州工业园区, 白甸镇)
         not_followed_by, longest, needs_parent, parent_levels, holds_places = rules[m.group()]
-        if text.startswith(not_followed_by, e):
-            continue   # 农业农村局, 村民: not a village
-        if needs_parent:
+        if needs_parent:   # (first: most 港 and 村 have no name right before them)
             n = bisect_left(sorted_ends, s - longest)
             if n == len(sorted_ends) or sorted_ends[n] > s:
                 continue   # no name ends where this one could start, so it can have no parent (the test below)
+        if text.startswith(not_followed_by, e):
+            continue   # 农业农村局, 村民: not a village
         # walk back over the characters that can be part of the name: Han, not a stop character
         j = s
         while j > 0 and s - j < longest and j not in ends and j not in found_ends:
