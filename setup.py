@@ -2,7 +2,7 @@
 has a C compiler; the package is the same Python source either way, and runs without the compiled modules.
 
 Why: extraction is many small Python steps per fact (reading the match, the exclusions, the locality, the subject),
-none dominant; compiled, the same code runs about 1.5-1.9x faster (measured in README.md, "Speed").
+none dominant; compiled, the same code runs about 1.4x faster (measured in README.md, "Speed").
 
 FACTS_PURE_PYTHON=1 at install time skips the compilation: for editing the extractor, since an editable install
 puts the compiled modules beside their sources and Python then imports those, not the edited `.py`
