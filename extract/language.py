@@ -35,6 +35,7 @@ ALLOWED_KEYS = {
     ("metrics.toml", "rule"): {"metric", "kinds", "units", "keywords", "examples", "not", "priority"},
     ("metrics.toml", "default"): {"kind", "metric"},
     ("subjects.toml", "subject"): {"stop_after", "verbs_before", "lead_words", "max_after", "max_before", "examples"},
+    ("layout.toml", "byline"): {"words", "examples"},
 }
 REQUIRED_KEYS = {
     ("units.toml", "unit"): {"words", "unit", "kind", "examples"},
@@ -53,6 +54,7 @@ REQUIRED_KEYS = {
     ("metrics.toml", "rule"): {"metric", "examples"},
     ("metrics.toml", "default"): {"kind", "metric"},
     ("subjects.toml", "subject"): {"stop_after", "verbs_before", "lead_words", "max_after", "max_before", "examples"},
+    ("layout.toml", "byline"): {"words", "examples"},
 }
 
 

@@ -332,12 +332,14 @@ def _guards():
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
-        # place suffix -> (the words that may not follow it, the longest name before it, whether it needs a parent)
+        # place suffix -> (the words that may not follow it, the longest name before it, whether it needs a parent,
+        # the levels that parent may be, whether a place named right after it lies in it)
         "suffix_rules": {s["word"]: (tuple(s.get("not_followed_by", ())), s.get("max_prefix", _MAX_PREFIX),
                                      s["needs_parent"], frozenset(s.get("parent_levels", _PARENT_LEVELS)),
                                      s.get("holds_places", False))
                          for s in gz.suffix_data()["suffix"]},
         "not_scope": tuple(x["word"] for x in g.get("not_scope_after", [])),
+        "respectively": tuple(w for x in g.get("respectively", []) for w in x["words"]),
         "clause_only": tuple(x["word"] for x in g.get("clause_only_after", [])),
         "list_joiners": frozenset(w for x in g["list_joiner"] for w in x["words"]),
         # 济南—滨州—东营高速公路, 银川（南）至惠农: a gap of a route mark, perhaps after a bracketed note
@@ -436,7 +438,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     spans = [(h.start, h.end) for h in hits]
     found: list[_Hit] = []
     found_ends: set[int] = set()
-    holder_ends: set[int] = set()   # ends of found places that a place named right after lies in (宜宾港)
+    holder_end = -1   # the end of the last place found, when a place named right after it lies in it (宜宾港)
     long_leads, short_leads = _leading_words()
     k = 0  # hits and suffix matches both come in text order: walk the spans once
     for m in _suffix_pattern().finditer(text):
@@ -460,11 +462,11 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
                 break
             j -= 1
         parent = ends.get(j, -1)
-        if j in holder_ends and found[-1].end == j:
+        if j == holder_end:
             # 宜宾港志城作业区: the place inside the port is the deeper one; it keeps the port's parent
             parent = found.pop().parent
             found_ends.discard(j)
-            holder_ends.discard(j)
+            holder_end = -1
         elif j in found_ends:
             continue   # 上洲村上屋组村民: a place name does not run on from another place found by suffix
         elif s - j >= longest and j > 0 and j not in ends:
@@ -491,8 +493,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
         clause_only = text.endswith(clause_only_after, max(0, j - 4), j)
         found.append(_Hit(j, e, "suffix", (Target("place", "", name),), parent=parent, clause_only=clause_only))
         found_ends.add(e)
-        if holds_places:
-            holder_ends.add(e)
+        holder_end = e if holds_places else -1
     if not found:
         return hits
     # `parent` indexed `hits`; point it into the merged list
@@ -1014,6 +1015,7 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
     if not any(a.mentions for a in articles):
         return [[] for _ in articles]   # nothing to place: no need to read the page
     page = _Page(articles, home)
+    respectively = _guards()["respectively"]
     home_loc = _Loc(page.home_code) if page.home_code else _inferred_home(page.page_counts)
     out: list[list[Locality]] = []
     for k, a in enumerate(articles):
@@ -1048,8 +1050,8 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                       else _clause_of(art, sentence, start, end, si))
             key: tuple = (si, clause, start < headline_end)
             respective = None
-            if clause is not None and sentence is not None and a.text.find(_RESPECTIVELY, clause[0], start) >= 0:
-                respective = _respective_loc(art, sentence, start, clause[0], clause[1])
+            if clause is not None and sentence is not None and _word_at(a.text, respectively, clause[0], start) >= 0:
+                respective = _respective_loc(art, sentence, start, clause[0], clause[1], respectively)
                 if respective is not None:
                     key = (si, clause, start < headline_end, start)   # its own answer, not the clause's
             locality = answers.get(key)
@@ -1209,16 +1211,17 @@ def _deeper_than_scope(loc: _Loc, scope: str) -> bool:
     return depth > _SCOPE_DEPTH.get(scope, 3)
 
 
-# 沈丘县、项城市分别收购15.2万吨和13.8万吨: after 分别, the quantities of a clause go with the places of the list
-# before it, one for one
-_RESPECTIVELY = "分别"
+def _word_at(text: str, words: tuple[str, ...], lo: int, hi: int) -> int:
+    """Where the last of `words` in text[lo:hi] starts, -1 when none is there."""
+    return max((text.rfind(w, lo, hi) for w in words), default=-1)
 
 
-def _respective_loc(art: _ArticleReading, sentence: _Sentence, start: int, cs: int, ce: int) -> _Loc | None:
-    """The place of the list before 分别 that goes with the mention at `start`: the list and the quantities after
-    分别 in the clause must be as many, and no other place may stand between them; else None."""
-    text = art.view.text
-    at = text.rfind(_RESPECTIVELY, cs, start)
+def _respective_loc(art: _ArticleReading, sentence: _Sentence, start: int, cs: int, ce: int,
+                    respectively: tuple[str, ...]) -> _Loc | None:
+    """沈丘县、项城市分别收购15.2万吨和13.8万吨: the place of the list before 分别 (place_guards.toml, respectively)
+    that goes with the mention at `start`, one for one: the list and the quantities after 分别 in the clause must be
+    as many, and no other place may stand between them; else None."""
+    at = _word_at(art.view.text, respectively, cs, start)
     firsts, lasts = sentence.firsts, sentence.lasts
     n = bisect_right(lasts, at)   # the groups that end before 分别: the last of them is the list
     if n == 0 or firsts[n - 1] < cs or (n < len(firsts) and firsts[n] < ce):

@@ -14,6 +14,8 @@ from functools import cache
 
 import regex
 
+from extract.language import load
+
 _HEADING = regex.compile(r"^[ \t]*(#{1,6})[ \t]*(.*?)[ \t#]*$", regex.MULTILINE)
 _FRONT_MATTER = regex.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n.*?^\+\+\+[ \t]*\r?$\n?", regex.MULTILINE | regex.DOTALL)
 _FIRST_LINE = regex.compile(r"[ \t]*(\S[^\n]*?)[ \t]*(?:\r?\n|$)")
@@ -27,8 +29,6 @@ MAX_PLAIN_HEADLINE = 64
 # A first line that ends with these is the first sentence of the body, not a headline. Headlines may end with
 # ！ or ？ (千亩包菜急待出售！), so those do not count here.
 _SENTENCE_END = "。；;…"
-# A first line that starts with these is a byline, not a headline (本报记者 钟小兰 通讯员 刘建, 本报讯).
-_BYLINE_START = ("本报记者", "本报讯", "本报通讯员", "记者", "通讯员", "文/", "文／", "图/", "图／", "来源：", "来源:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +41,23 @@ class ArticleSpan:
     parents: tuple[str, ...]                # headings above it on the page, outermost first
 
 
+@cache
+def _byline_starts() -> tuple[str, ...]:
+    """What a first line that is a byline starts with (layout.toml): 本报记者 钟小兰 通讯员 刘建 is no headline."""
+    return tuple(w for entry in load("layout.toml")["byline"] for w in entry["words"])
+
+
 def front_matter_end(raw: str) -> int:
     """Offset where the text starts after a `+++` front-matter block (0 when there is none)."""
     m = _FRONT_MATTER.match(raw)
     return m.end() if m else 0
 
 
-def front_matter_title(raw: str) -> str:
+def front_matter_title(block: str) -> str:
     """The `title` of a `+++` front-matter block, "" when there is none. Read off its one line (a TOML basic or
     literal string), not by parsing the block: tomllib took 2% of all extraction time. The refresh validates the
     whole block and reports a bad one; here a title that does not read as a string only means no title."""
-    m = _FRONT_MATTER.match(raw)
-    if m is None:
-        return ""
-    t = _TITLE_LINE.search(m.group())
+    t = _TITLE_LINE.search(block)
     if t is None:
         return ""
     if t.group(2) is not None:
@@ -66,10 +69,11 @@ def front_matter_title(raw: str) -> str:
 
 
 def split_articles(raw: str) -> list[ArticleSpan]:
-    start = front_matter_end(raw)
+    front = _FRONT_MATTER.match(raw)
+    start = front.end() if front else 0
     headings = [m for m in _HEADING.finditer(raw, start) if m.group(2)]
     if not headings:
-        title = front_matter_title(raw) if start else ""
+        title = front_matter_title(front.group()) if front else ""
         if title:   # the front matter names the article: its first line is the body's (or a byline)
             return [ArticleSpan(title, None, (start, len(raw)), ())]
         return [_plain_article(raw, start)]
@@ -105,7 +109,7 @@ def _plain_article(raw: str, start: int) -> ArticleSpan:
         line = m.group(1)
         rest = raw[m.end():]
         if (len(line) <= MAX_PLAIN_HEADLINE and line[-1] not in _SENTENCE_END and rest.strip()
-                and not line.startswith(_BYLINE_START)):
+                and not line.startswith(_byline_starts())):
             return ArticleSpan(line, (m.start(1), m.end(1)), (m.end(), len(raw)), ())
     return ArticleSpan("", None, (start, len(raw)), ())
 

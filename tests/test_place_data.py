@@ -43,6 +43,7 @@ ALLOWED = {
         "clause_only_after": {"word", "examples"},
         "list_joiner": {"words", "examples"},
         "route_mark": {"words", "examples"},
+        "respectively": {"words", "examples"},
     },
     "gazetteer.corrections.toml": {"add": {"code", "level", "name", "short", "parent"}, "rename": {"code", "name", "short"}},
 }
@@ -111,18 +112,19 @@ def test_gazetteer_tsv_is_well_formed():
 
 # ------------------------------------------------------------------ examples resolve as stated
 
-_FIRST_NUMBER = regex.compile(r"[0-9０-９]+(?:\.[0-9]+)?\p{Han}?|[一二两三四五六七八九十百千万]+\p{Han}")
+_NUMBER = regex.compile(r"[0-9０-９]+(?:\.[0-9]+)?\p{Han}?|[一二两三四五六七八九十百千万]+\p{Han}")
 
 
 def _resolve_text(text: str) -> Locality:
-    """The locality of the first number in `text`, as one article with no headline."""
+    """The locality of the first number in `text`, as one article with no headline whose every number is a
+    mention (so that 分别 can pair them with a list of places)."""
     full = "\n" + text
-    m = _FIRST_NUMBER.search(full)
-    assert m, f"example has no number: {text}"
+    numbers = list(_NUMBER.finditer(full))
+    assert numbers, f"example has no number: {text}"
     sentences = tuple(sentence_spans(full))
-    si = max(i for i, (s, _) in enumerate(sentences) if s <= m.start())
-    view = ArticleView(full, 0, (), sentences, ((m.start(), m.end(), si),))
-    return resolve_localities([view])[0][0]
+    mentions = tuple((m.start(), m.end(), max(i for i, (s, _) in enumerate(sentences) if s <= m.start()))
+                     for m in numbers)
+    return resolve_localities([ArticleView(full, 0, (), sentences, mentions)])[0][0]
 
 
 def _expected(example: str) -> tuple[str, Locality]:

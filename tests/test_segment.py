@@ -109,3 +109,14 @@ def test_a_plain_files_headline(raw, headline):
     [art] = split_articles(raw)
     assert art.headline == headline
     assert "38万吨" in raw[art.body_span[0]:art.body_span[1]]
+
+
+def _byline_examples() -> list[str]:
+    from extract.language import load
+    return [ex for entry in load("layout.toml")["byline"] for ex in entry["examples"]]
+
+
+@pytest.mark.parametrize("byline", _byline_examples())
+def test_a_byline_from_layout_data_is_not_a_headline(byline):
+    [art] = split_articles(byline + "\n今年全县脐橙产量38万吨。\n")
+    assert art.headline == ""
