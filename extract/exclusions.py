@@ -75,6 +75,7 @@ class _Compiled:
 
     before: list            # [(rule, pattern of its words at the end of the text before the mention)]
     any_before: re.Pattern    # every `before` word at once: most mentions have none, so test this first
+    before_ends: frozenset    # the last characters of the `before` words: a text ending in none of them has none
     after: list             # [(rule, pattern matched right after the mention or its unit)]
     any_after: re.Pattern     # a pre-test that every `after` match passes (it may pass more)
     clause_after: list      # [(rule, words)] looked for later in the mention's clause
@@ -101,6 +102,7 @@ def _compiled() -> _Compiled:
         # word lists as `re` patterns: `re` answers these short searches twice as fast as `regex`
         before=[(r, re.compile(alternation(r.words) + r"\Z")) for r in by_kind.get("before", [])],
         any_before=re.compile(alternation([w for r in by_kind.get("before", []) for w in r.words]) + r"\Z"),
+        before_ends=frozenset(w[-1] for r in by_kind.get("before", []) for w in r.words if w),
         after=after + [(r, r.pattern) for r in by_kind.get("after_pattern", [])],
         # `re` has no \p{Han}: any two characters but a line break are a superset of two Han ones, and `re`
         # answers this test, asked of every quantity, about twice as fast as `regex`
@@ -175,7 +177,8 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
     head = text[start - 4 if start > 4 else 0:start]
     # without qualifier words the text before the number is the text before the mention: one search
     head_number = head if num_start == start else text[max(0, num_start - 4):num_start]
-    if c.any_before.search(head) or (head_number is not head and c.any_before.search(head_number)):
+    if ((head[-1:] in c.before_ends and c.any_before.search(head))
+            or (head_number is not head and head_number[-1:] in c.before_ends and c.any_before.search(head_number))):
         for rule, pat in c.before:
             where = head_number if rule.at_number else head
             m = pat.search(where)

@@ -49,7 +49,10 @@ _DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四
 
 # Regex sources for the quantity pattern (quantities.py embeds them).
 # Arabic: 1,200 / 587.07 / 10多万 / 3万余 / 3705.1千 / 5亿多
-ARABIC_NUMERAL = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[余多来几]?[十百千万亿]+)?[余多来]?"
+# The digits are one atomic group: nothing that may follow a number starts with a digit, a comma or a point, so
+# giving digits back can never make a match, and a number that fails (2023年) is then tried once, not once per digit
+# (a tenth of the quantity scan on the shared pages). The place values after them may be given back (一万千瓦).
+ARABIC_NUMERAL = r"(?>\d+(?:,\d{3})*(?:\.\d+)?)(?:[余多来几]?[十百千万亿]+)?[余多来]?"
 # Chinese: 一百二十 / 十八点五亿 / 两三百 / 数百万 / 上百 / 十几 / 三万余. 数/几/上 start a vague count only before
 # a place value (数十, 几百, 上万), so 数字化, 几年 and 上一个 are not numerals.
 # Financial capitals and traditional forms (壹佰伍拾, 肆佰叁拾萬) count only in runs of two or more, so that 队伍,

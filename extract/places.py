@@ -329,6 +329,10 @@ def _guards():
         "speaker_or_company": regex.compile("|".join(
             f"(?:{x['pattern'].removeprefix('^')})" for x in [*g.get("speaker", []), *g.get("company", [])])
             or "(?!)"),
+        # the characters one of which every match of those patterns holds within the 8 characters it may span
+        # (place_guards.toml `hint`): a name with none of them after it, nearly every name, needs no regex call.
+        # "" (no pre-test) as soon as one pattern has no hint.
+        "speaker_or_company_hint": _hint_chars([*g.get("speaker", []), *g.get("company", [])]),
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
         "boundary": frozenset(g["stop_chars"] + g["word_start_after"]),
@@ -349,6 +353,12 @@ def _guards():
         "joining_gap_max": max([len(w) for x in g["list_joiner"] for w in x["words"]]
                                + [12 + len(w) for x in g["route_mark"] for w in x["words"]]),
     }
+
+
+def _hint_chars(entries: list[dict]) -> str:
+    if not entries or any(not x.get("hint") for x in entries):
+        return ""
+    return "".join(dict.fromkeys(ch for x in entries for ch in x["hint"]))
 
 
 @cache
@@ -377,6 +387,7 @@ def _scan(text: str) -> list[_Hit]:
     boundary, joiners, clause_only_after = g["boundary"], g["list_joiners"], g["clause_only"]
     not_after, origin, titles, surnames = g["not_after"], g["origin_or_destination"], g["titles"], g["surnames"]
     speaker_or_company = g["speaker_or_company"].match
+    speaker_or_company_hint = g["speaker_or_company_hint"]
     not_after_first, origin_last = g["not_after_first"], g["origin_last"]
     n_text = len(text)
     not_scope, origin_before = g["not_scope"], g["origin_before"]
@@ -408,7 +419,8 @@ def _scan(text: str) -> list[_Hit]:
                     or (s > 0 and text[s - 1] in origin_last and text.endswith(origin, max(0, s - 4), s))
                     or (not x.full and s >= 1 and text[s - 1] in surnames
                         and text.endswith(titles, max(0, s - 5), s - 1))
-                    or speaker_or_company(text, e, e + 8) is not None):
+                    or (_holds_hint(text[e:e + 8], speaker_or_company_hint)
+                        and speaker_or_company(text, e, e + 8) is not None)):
                 if prev_origin or text.endswith(origin, max(0, s - 4), s):
                     origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
                 # 河北保定的尹艳芳说: the names right before a guarded one belong to it
@@ -428,6 +440,15 @@ def _scan(text: str) -> list[_Hit]:
     if any(w in text for w in _zone_suffix_words()):
         hits = _add_zone_suffixes(text, hits)
     return _add_suffix_places(text, hits)
+
+
+def _holds_hint(window: str, hint: str) -> bool:
+    if not hint:
+        return True   # no pre-test: the pattern decides
+    for ch in hint:
+        if ch in window:
+            return True
+    return False
 
 
 def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:

@@ -206,10 +206,13 @@ def _change_words() -> tuple[str, ...]:
 
 
 @cache
-def _lookback_patterns():
+def _lookback_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str]]:
+    """The qualifier words and the rate words that end right before a number, each as a pattern and as the set of
+    the words' last characters: a number whose previous character is none of them (most) needs no search."""
     _m, _n, _p, rate_prefix, _rc, before, _i, _a, _na = _tables()
     # `re`, not `regex`: word lists need nothing of `regex`, and `re` answers these short searches twice as fast
-    return (re.compile(alternation(before) + r"\Z"), re.compile(alternation(rate_prefix) + r"\Z"))
+    return (re.compile(alternation(before) + r"\Z"), re.compile(alternation(rate_prefix) + r"\Z"),
+            frozenset(w[-1] for w in before if w), frozenset(w[-1] for w in rate_prefix if w))
 
 
 def find_quantities(text: str, start: int = 0) -> Iterator[Quantity]:
@@ -349,13 +352,13 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
 
     num_start = start  # a sign (负, -) is part of the number
     # Words before the number: a rate (每公斤6元) and a qualifier (约, 近, 超过), each at most 4 characters.
-    pre_qual_re, rate_re = _lookback_patterns()
-    if kind == "money":
+    pre_qual_re, rate_re, pre_qual_ends, rate_ends = _lookback_patterns()
+    if kind == "money" and start > 0 and text[start - 1] in rate_ends:
         rm = rate_re.search(text, max(0, start - 4), start)
         if rm:
             rate_per = rate_prefix[rm.group()]
             start = rm.start()
-    qm = pre_qual_re.search(text, max(0, start - 4), start)
+    qm = pre_qual_re.search(text, max(0, start - 4), start) if start > 0 and text[start - 1] in pre_qual_ends else None
     pre = None
     if qm:
         word = qm.group()

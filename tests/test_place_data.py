@@ -35,8 +35,8 @@ ALLOWED = {
         "not_after": {"word", "examples"},
         "origin_before": {"word", "examples"},
         "person": {"titles", "surnames", "examples"},
-        "speaker": {"pattern", "examples"},
-        "company": {"pattern", "examples"},
+        "speaker": {"pattern", "hint", "examples"},
+        "company": {"pattern", "hint", "examples"},
         "leading_word": {"word", "examples"},
         "destination_before": {"word", "examples"},
         "not_scope_after": {"word", "examples"},
@@ -167,3 +167,26 @@ def test_alias_examples(full: str, example: str):
 def test_town_endings_are_suffixes_of_towns():
     endings = tuple(load("place_suffixes.toml")["town_endings"])
     assert sum(1 for t in gz.towns() if t.endswith(endings)) > 25000
+
+
+# ------------------------------------------------------------------ hints hold for every match
+
+# Every text the data files give as an example: the speaker and company patterns are tried right after a name in
+# each, and every match must hold one of the entry's hint characters (else the scan's cheap pre-test would skip
+# a match that the pattern makes).
+_ALL_EXAMPLE_TEXTS = [_expected(ex)[0] for _, ex in _examples()]
+
+
+@pytest.mark.parametrize("section", ["speaker", "company"])
+def test_hint_characters_are_in_every_match(section: str):
+    entries = load("place_guards.toml")[section]
+    matched = 0
+    for entry in entries:
+        pattern = regex.compile(entry["pattern"].removeprefix("^"))
+        for text in _ALL_EXAMPLE_TEXTS:
+            for i in range(len(text)):
+                m = pattern.match(text, i, i + 8)   # as the scan tries it: at a name's end, 8 characters on
+                if m:
+                    matched += 1
+                    assert any(ch in m.group() for ch in entry["hint"]), (section, text, m.group())
+    assert matched >= len(entries)   # each pattern matched somewhere, so the test tested something
