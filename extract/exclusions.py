@@ -78,6 +78,8 @@ class _Compiled:
     before_ends: frozenset    # the last characters of the `before` words: a text ending in none of them has none
     after: list             # [(rule, pattern matched right after the mention or its unit)]
     any_after: re.Pattern     # a pre-test that every `after` match passes (it may pass more)
+    after_firsts: frozenset   # the first characters of the `after` words: one of them is in the 3 characters at
+                              # the start of every any_after match
     clause_after: list      # [(rule, words)] looked for later in the mention's clause
     clause_before_by_unit: dict  # unit -> [(rule, words)] looked for earlier in the clause of a mention in that
     clause_before_any: list      # unit (rules for any unit included); and the rules for any unit
@@ -107,6 +109,7 @@ def _compiled() -> _Compiled:
         # `re` has no \p{Han}: any two characters but a line break are a superset of two Han ones, and `re`
         # answers this test, asked of every quantity, about twice as fast as `regex`
         any_after=re.compile(r".{0,2}?" + alternation([w for r in by_kind.get("after", []) for w in r.words])),
+        after_firsts=frozenset(w[0] for r in by_kind.get("after", []) for w in r.words if w),
         clause_after=[(r, r.words) for r in by_kind.get("clause_after", [])],
         clause_before_by_unit={u: [(r, r.words) for r in by_kind.get("clause_before", []) if not r.units or u in r.units]
                                for r0 in by_kind.get("clause_before", []) for u in r0.units},
@@ -128,7 +131,28 @@ _CLAUSE_REACH = 200
 _SPAN_REACH = 48
 
 
-def _span_reason(q: Quantity, text: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class ArticleTests:
+    """The rules that can apply in one article's text at all, worked out once for all of its quantities: a rule
+    whose words or hint characters the article does not hold is not tried at each of them (most articles hold
+    none of 之一, 算, 《)."""
+
+    clause_after: list   # [(rule, words)] of the clause_after rules with a word in the text
+    windowed: list       # the windowed span rules (see _Compiled) whose hint characters are in the text, or that
+                         # have none
+    titles: bool         # whether the text holds a 《
+
+
+def article_tests(text: str) -> ArticleTests:
+    c = _compiled()
+    return ArticleTests(
+        clause_after=[(rule, words) for rule, words in c.clause_after if any(w in text for w in words)],
+        windowed=[rule for rule in c.windowed if not rule[2] or any(ch in text for ch in rule[2])],
+        titles="《" in text,
+    )
+
+
+def _span_reason(q: Quantity, text: str, tests: ArticleTests) -> str | None:
     """The span rule whose match overlaps `q`, looked for in a window around it (not over the whole article:
     most articles have few quantities, and a window keeps the cost per quantity constant)."""
     c = _compiled()
@@ -138,7 +162,7 @@ def _span_reason(q: Quantity, text: str) -> str | None:
         for m in c.inside.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "fixed-expression"
-    for rule_id, pattern, hint, chinese_only in c.windowed:
+    for rule_id, pattern, hint, chinese_only in tests.windowed:
         if chinese_only and not q.chinese:
             continue
         if hint and not _holds_any(text, hint, lo, hi):
@@ -146,11 +170,19 @@ def _span_reason(q: Quantity, text: str) -> str | None:
         for m in pattern.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return rule_id
-    if text.find("《", lo, hi) >= 0:
+    if tests.titles and text.find("《", lo, hi) >= 0:
         for m in _TITLE.finditer(text, lo, hi):
             if m.start() < q.end and m.end() > q.start:
                 return "title"
     return None
+
+
+def _any_in(text: str, lo: int, hi: int, chars: frozenset) -> bool:
+    """Whether one of text[lo:hi] is in `chars` (a few characters: a loop, no slice)."""
+    for i in range(lo, min(hi, len(text))):
+        if text[i] in chars:
+            return True
+    return False
 
 
 def _holds_any(text: str, chars: str, lo: int, hi: int) -> bool:
@@ -160,9 +192,12 @@ def _holds_any(text: str, chars: str, lo: int, hi: int) -> bool:
     return False
 
 
-def exclusion_reason(q: Quantity, text: str) -> str | None:
-    """The id of the rule that says `q` is not a fact, or None when it is one."""
+def exclusion_reason(q: Quantity, text: str, tests: ArticleTests | None = None) -> str | None:
+    """The id of the rule that says `q` is not a fact, or None when it is one. `tests`: article_tests(text), when
+    the caller checks many quantities of one text."""
     c = _compiled()
+    if tests is None:
+        tests = article_tests(text)
     start, end, num_start, unit_end, unit = q.start, q.end, q.num_start, q.unit_end, q.unit  # read once: hot path
     chars = c.compounds.get(text[unit_end - 1:unit_end])
     if chars and text[unit_end:unit_end + 1] and text[unit_end] in chars:
@@ -186,7 +221,9 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
                 if rule.not_after and m.start() > 0 and where[m.start() - 1] in rule.not_after:
                     continue
                 return rule.id
-    if (c.any_after.match(text, end) or (unit_end != end and c.any_after.match(text, unit_end))
+    firsts = c.after_firsts
+    if ((_any_in(text, end, end + 3, firsts) and c.any_after.match(text, end))
+            or (unit_end != end and _any_in(text, unit_end, unit_end + 3, firsts) and c.any_after.match(text, unit_end))
             or text.startswith("“", end)):
         for rule, pat in c.after:
             if rule.units and unit not in rule.units:
@@ -194,7 +231,7 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
             if pat.match(text, end) or pat.match(text, unit_end):
                 return rule.id
     tail: str | None = None
-    for rule, words in c.clause_after:
+    for rule, words in tests.clause_after:
         for w in words:
             if text.find(w, end, end + _CLAUSE_REACH) < 0:
                 continue  # not in reach after the mention: no need to cut its clause
@@ -213,7 +250,7 @@ def exclusion_reason(q: Quantity, text: str) -> str | None:
         for rule_id, pattern in c.at_number:
             if pattern.match(text, num_start):
                 return rule_id
-    covered = _span_reason(q, text)
+    covered = _span_reason(q, text, tests)
     if covered:
         return covered
     if q.numeral == "一" and _is_article_one(q, text):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from extract import places
 from extract.cleanup import Cleaned, clean_text
-from extract.exclusions import exclusion_reason
+from extract.exclusions import article_tests, exclusion_reason
 from extract.fact import Fact
 from extract.metrics import classify_metric
 from extract.quantities import Quantity, carry_rates, find_quantities
@@ -98,7 +98,9 @@ def _concat(head: Cleaned, body: Cleaned) -> Cleaned:
 
 
 def _find_facts(text: str, start_at: int) -> list[Quantity]:
-    return carry_rates([q for q in find_quantities(text, start_at) if exclusion_reason(q, text) is None], text)
+    tests = article_tests(text)
+    return carry_rates([q for q in find_quantities(text, start_at) if exclusion_reason(q, text, tests) is None],
+                       text)
 
 
 def _sentence_index(sentence_starts: list[int], pos: int) -> int:

@@ -112,3 +112,28 @@ def test_seed_excluded_strings_give_no_fact():
     score = evaluate(seed / "gold.jsonl", seed / "articles")
     assert score.excluded_hits == []
     assert json.dumps(score.as_dict())  # the score serialises for CI logs
+
+
+# What an article holds decides which rules are tried at all; the answer for each quantity is the same as when every
+# rule is tried (exclusion_reason without tests works them out for its one text).
+ARTICLE_TEST_CASES = [
+    # text -> (clause_after rules that stay, windowed rules that stay besides the ones without hints, titles)
+    ("全市共有企业300家。", ((), (), False)),
+    ("该港是全国十大港口之一，年吞吐量3亿吨。", (("national-ranking",), (), False)),
+    ("按每人每天2公斤计算，共需粮食40万公斤。", ((), ("assumption",), False)),
+    ("《黄集：千亩包菜急待出售》一文刊发后，收购了3万公斤。", ((), (), True)),
+]
+
+
+@pytest.mark.parametrize("text,expected", ARTICLE_TEST_CASES, ids=[t for t, _ in ARTICLE_TEST_CASES])
+def test_article_tests_keep_only_the_rules_the_text_can_meet(text: str, expected):
+    from extract.exclusions import article_tests, exclusion_reason
+    from extract.quantities import find_quantities
+
+    clause_after, windowed, titles = expected
+    tests = article_tests(text)
+    assert tuple(rule.id for rule, _ in tests.clause_after) == clause_after
+    assert tuple(r[0] for r in tests.windowed if r[2]) == windowed   # (r[2]: the rule's hint characters)
+    assert tests.titles is titles
+    for q in find_quantities(text):
+        assert exclusion_reason(q, text, tests) == exclusion_reason(q, text)
