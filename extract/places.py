@@ -217,7 +217,8 @@ def _bitmap(keys: np.ndarray, shift: np.uint64 = _HASH_SHIFT) -> np.ndarray:
 
 
 def _member(table: np.ndarray, keys: np.ndarray, shift: np.uint64 = _HASH_SHIFT) -> np.ndarray:
-    return table[(keys * _HASH_MULT) >> shift]
+    # (take, not [], here and below: the same gather, without the indexing machinery; 10% of this search)
+    return table.take((keys * _HASH_MULT) >> shift)
 
 
 def _name_candidates(text: str) -> list[int]:
@@ -234,8 +235,8 @@ def _name_candidates(text: str) -> list[int]:
     codes = np.frombuffer((text + "\0").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     pair = (codes[:-2] << np.uint64(21)) | codes[1:-1]
     maybe = np.flatnonzero(_member(starts, pair, _SMALL_HASH_SHIFT))
-    pair = pair[maybe]
-    triple = (pair << np.uint64(21)) | codes[maybe + 2]
+    pair = pair.take(maybe)
+    triple = (pair << np.uint64(21)) | codes.take(maybe + 2)
     return maybe[_member(two, pair) | _member(three, triple)].tolist()
 
 
@@ -944,7 +945,7 @@ def _clause_marks(text: str) -> list[int]:
     points in numpy: a news sentence has a mark every ten characters, and a regex match object per mark cost
     four times as much."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return np.flatnonzero(_clause_mark_table()[codes]).tolist()
+    return np.flatnonzero(_clause_mark_table().take(codes)).tolist()
 
 
 @cache   # a source's home is the same on every page: look it up in the gazetteer once

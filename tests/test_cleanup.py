@@ -63,7 +63,9 @@ def test_base_offset_shifts_every_span():
 RUN_CASES = ["产业\n\n工人", "田头\n镇", "白甸镇： 178条", "10 万吨", "第一段。\n第二段", "#标题\n 正文", " \n产业",
              "a\x0c\n中", "中 \t\r\n\u2028 国", "1 %", "“ 中”", "。 中",
              # a run with a line break after a final mark is skipped without trying the pattern
-             "。 \n中", "”\n中", "：\n\n 中", "#\n1"]
+             "。 \n中", "”\n中", "：\n\n 中", "#\n1",
+             # after a final mark, a run of spaces alone is tried, up to the text's end too
+             "。 \t中", "。 ", "。\u3000中", "； 1"]
 
 
 @pytest.mark.parametrize("text", RUN_CASES)
