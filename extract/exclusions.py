@@ -242,8 +242,10 @@ def exclusion_reason(q: Quantity, text: str, tests: ArticleTests | None = None) 
                 if not (rule.not_after and at > 0 and tail[at - 1] in rule.not_after):
                     return rule.id
                 at = tail.find(w, at + 1)
+    head_clause: str | None = None
     for rule, words in c.clause_before_by_unit.get(unit, c.clause_before_any):
-        _, head_clause = text_before(text, start, 24)
+        if head_clause is None:   # cut once, for the first rule that applies
+            head_clause = text_before(text, start, 24)[1]
         if any(w in head_clause for w in words):
             return rule.id
     if q.chinese and unit != "%":

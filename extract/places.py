@@ -1063,6 +1063,8 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
         headline_end = a.headline_end
         last_si = -1
         sentence: _Sentence | None = None
+        # whether the article says 分别 at all: most do not, and then no mention looks for it in its clause
+        pairs_respectively = any(w in a.text for w in respectively)
         for start, end, si in a.mentions:
             if si != last_si:   # mentions come sentence by sentence
                 last_si = si
@@ -1072,7 +1074,8 @@ def resolve_localities(articles: Sequence[ArticleView], home: str = "") -> list[
                       else _clause_of(art, sentence, start, end, si))
             key: tuple = (si, clause, start < headline_end)
             respective = None
-            if clause is not None and sentence is not None and _word_at(a.text, respectively, clause[0], start) >= 0:
+            if (clause is not None and sentence is not None and pairs_respectively
+                    and _word_at(a.text, respectively, clause[0], start) >= 0):
                 respective = _respective_loc(art, sentence, start, clause[0], clause[1], respectively)
                 if respective is not None:
                     key = (si, clause, start < headline_end, start)   # its own answer, not the clause's
@@ -1235,7 +1238,10 @@ def _deeper_than_scope(loc: _Loc, scope: str) -> bool:
 
 def _word_at(text: str, words: tuple[str, ...], lo: int, hi: int) -> int:
     """Where the last of `words` in text[lo:hi] starts, -1 when none is there."""
-    return max((text.rfind(w, lo, hi) for w in words), default=-1)
+    at = -1
+    for w in words:   # (a loop: a generator expression costs an object per call, and this runs per mention)
+        at = max(at, text.rfind(w, lo, hi))
+    return at
 
 
 def _respective_loc(art: _ArticleReading, sentence: _Sentence, start: int, cs: int, ce: int,
