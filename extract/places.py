@@ -553,7 +553,10 @@ class _Context:
         codes = gz.chain(code).codes
         if exclude_self:
             codes = codes[:-1]
-        return sum(self.mentioned(c) for c in codes)
+        total = 0.0
+        for c in codes:   # (a loop: sum over a generator costs an object per call)
+            total += self.mentioned(c)
+        return total
 
     def pick(self, targets: tuple[Target, ...], near: tuple[str, ...] = ()) -> _Loc:
         """The one reading of a name that the context supports, else what all readings share."""
