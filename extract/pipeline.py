@@ -20,7 +20,7 @@ from extract.segment import ArticleSpan, split_articles, sentence_spans
 from extract.subjects import find_subject
 
 # Bump when a change to rules or data can change the facts of an unchanged article: the refresh re-extracts all.
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 
 
 @dataclass(slots=True)

@@ -69,10 +69,11 @@ class ArticleView:
 class _Hit:
     start: int
     end: int
-    kind: str                    # name | scope | zone_word | suffix
+    kind: str                    # name | scope | zone_word | suffix | institution
     targets: tuple[Target, ...]  # what a name can mean; one Target for a suffix place
     word: str = ""               # the scope level of a scope word, the surface of a zone word
-    parent: int = -1             # for a suffix place: index of the hit it hangs on, -1 when none
+    parent: int = -1             # for a suffix place: index of the hit it hangs on, -1 when none; for an
+                                 # institution, the place it was named after
     clause_only: bool = False    # 其中新港园区: the name holds for its own clause only
     sure: tuple[str, ...] = ()   # a name's one strong reading, as its chain of codes; () when it has none or several
     former: tuple[tuple[str, str], ...] = ()   # (code, former full name) of the readings written under an old name
@@ -440,7 +441,8 @@ def _scan(text: str) -> list[_Hit]:
     # tests a character class at every character (zone suffixes are rare: the test nearly always fails)
     if any(w in text for w in _zone_suffix_words()):
         hits = _add_zone_suffixes(text, hits)
-    return _add_suffix_places(text, hits)
+    hits = _add_suffix_places(text, hits)
+    return _add_institutions(text, hits) if hits else hits
 
 
 def _holds_hint(window: str, hint: str) -> bool:
@@ -528,6 +530,86 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
 
 
 _span_key = attrgetter("start", "end")
+
+_MAX_INSTITUTION_NAME = 6   # characters of an institution's own name before its ending (郭岗 of 郭岗小学, 福娃 of 福娃集团)
+
+
+@cache
+def _institution_endings() -> re.Pattern | None:
+    """The endings of institutions' names (place_suffixes.toml [[institution]]: 小学, 公司)."""
+    words = [w for x in gz.suffix_data().get("institution", []) for w in x["words"]]
+    return re.compile(alternation(words)) if words else None
+
+
+@cache
+def _not_in_institution_name() -> frozenset[str]:
+    return frozenset("".join(x.get("not_in_name", "") for x in gz.suffix_data().get("institution", [])))
+
+
+def _add_institutions(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """An institution named right after a place (凤凰镇郭岗小学, 位于新沟镇的福娃集团) is in that place: where the
+    article names it again by its full name without a place (郭岗小学现有学生136名), it says where as that place
+    would. Such a mention is an `institution` hit whose parent is the place.
+
+    Endings are rare and place names many: the endings are found first (one scan), and each looks back for a
+    place that ends two to seven characters before it (perhaps 的, then the institution's own name)."""
+    endings = _institution_endings()
+    if endings is None:
+        return hits
+    m = endings.search(text)
+    if m is None:
+        return hits   # (most articles: no institution at all)
+    not_in_name = _not_in_institution_name()
+    leads = _leading_words()[1]
+    hit_ends = [h.end for h in hits]   # (sorted: hits come in order and do not overlap)
+    anchored: dict[str, int] = {}   # full name -> index of the place hit it was named after
+    anchor_spans: set[tuple[int, int]] = set()
+    done: set[int] = set()          # place hits already followed by an institution (the nearest ending counts)
+    while m is not None:
+        s, e = m.span()
+        ending = m.group()
+        m = endings.search(text, e)
+        k = bisect_left(hit_ends, s - _MAX_INSTITUTION_NAME - 1)
+        while k < len(hits) and hit_ends[k] <= s - 2:
+            i = k
+            k += 1
+            if i in done or hits[i].kind not in ("name", "suffix"):
+                continue
+            end = hit_ends[i]
+            own = text[end + 1:s] if text[end] == "的" else text[end:s]
+            if not (2 <= len(own) <= _MAX_INSTITUTION_NAME) or not all("\u4e00" <= ch <= "\u9fff" for ch in own):
+                continue
+            done.add(i)
+            if own[0] in leads or any(ch in not_in_name for ch in own):
+                continue   # 襄州区的一家公司: no name of its own
+            if i + 1 < len(hits) and hits[i + 1].start < e:
+                continue   # a place inside it (镇郭岗村小学): the places say where
+            # by its full name only: its own name alone is often an everyday word (龙华镇的茶叶合作社: 茶叶)
+            anchored.setdefault(own + ending, i)
+            anchor_spans.add((s - len(own), e))
+    if not anchored:
+        return hits
+    taken = [(h.start, h.end) for h in hits]
+    found: list[_Hit] = []
+    ends = {h.end for h in hits if h.kind in ("name", "suffix")}
+    # longest first: a name inside a longer one (郭岗小学 in 新郭岗小学) does not take its place
+    for key in sorted(anchored, key=len, reverse=True):
+        at = text.find(key)
+        while at >= 0:
+            end = at + len(key)
+            if ((at, end) not in anchor_spans and at not in ends
+                    and not any(s < end and at < e for s, e in taken)):
+                found.append(_Hit(at, end, "institution", (), parent=anchored[key]))
+                taken.append((at, end))
+            at = text.find(key, end)
+    if not found:
+        return hits
+    merged = sorted(hits + found, key=_span_key)
+    where = {id(h): n for n, h in enumerate(merged)}
+    for h in merged:   # parents (of suffix places too) indexed `hits`: point them into the merged list
+        if h.parent >= 0:
+            h.parent = where[id(hits[h.parent])]
+    return merged
 
 
 # ----------------------------------------------------------------------------------------------- page context
@@ -754,6 +836,8 @@ class _Reading:
             return _Loc(scope=h.word)
         if h.kind == "zone_word":
             return _zone_word(h.word, self._near_codes(i), self.ctx)
+        if h.kind == "institution":
+            return self.hit_loc(h.parent)   # where the place it was named after is
         loc = _Loc("", h.targets[0].name)
         if h.parent >= 0:
             up = self.hit_loc(h.parent)

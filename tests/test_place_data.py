@@ -25,6 +25,7 @@ ALLOWED = {
         "scope": {"word", "level", "refers_back", "examples"},
         "zone_word": {"word", "endings", "examples"},
         "zone_suffix": {"word", "examples"},
+        "institution": {"words", "not_in_name", "examples"},
     },
     "place_guards.toml": {
         "stop_chars": None,

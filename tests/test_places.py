@@ -146,7 +146,29 @@ FALLBACKS = [
 ]
 
 
-@pytest.mark.parametrize("case", SENTENCE + GUARDS + AMBIGUOUS + FALLBACKS, ids=lambda c: c.id)
+# An institution named right after a place is in that place; named again by its full name, it says where.
+INSTITUTIONS = [
+    Case("school-named-again", "活动在新洲区凤凰镇郭岗小学举行。新洲区是革命老区。郭岗小学现有学生136名。", "136名",
+         "湖北省/武汉市/新洲区/凤凰镇"),
+    Case("company-after-de", "位于监利县新沟镇的福娃集团是该县最大的企业。监利县是产粮大县。福娃集团每月多支付近300万元。",
+         "近300万元", "湖北省/荆州市/监利县/新沟镇"),
+    Case("hospital-of-a-city", "徐州市中心医院新建病房楼。南京市新建学校12所。中心医院今年接诊患者120万人次。", "120万人次",
+         "江苏省/徐州市//"),
+    # no name of its own: a measure word or a demonstrative before the ending
+    Case("a-company-is-no-name", "襄州区的一家公司收购白菜。武汉市是省会。一家公司收购了3万多公斤白菜。", "3万多公斤",
+         "湖北省/武汉市//"),
+    Case("this-school-is-no-name", "凤凰镇的这所小学建于1958年。新洲区是革命老区。这所小学现有学生136名。", "136名",
+         "湖北省/武汉市/新洲区/"),
+    # a place named again before it decides, not the first one
+    Case("a-place-before-it-decides", "凤凰镇郭岗小学举办活动。双柳街道郭岗小学分校新建教室12间。", "12间",
+         "湖北省/武汉市/新洲区/双柳街道"),
+    # its own name alone is not it (an everyday word: 茶叶 of 茶叶合作社)
+    Case("own-name-alone-is-not-it", "龙华镇的茶叶合作社收购鲜叶。屏山县今年茶叶收入8,200元。", "8,200元",
+         "四川省/宜宾市/屏山县/"),
+]
+
+
+@pytest.mark.parametrize("case", SENTENCE + GUARDS + AMBIGUOUS + FALLBACKS + INSTITUTIONS, ids=lambda c: c.id)
 def test_resolve(case: Case):
     page = [view(h, b) for h, b in case.before]
     page.append(view(case.headline, case.body, case.mention, case.parents))
