@@ -535,10 +535,10 @@ _MAX_INSTITUTION_NAME = 6   # characters of an institution's own name before its
 
 
 @cache
-def _institution_endings() -> re.Pattern | None:
-    """The endings of institutions' names (place_suffixes.toml [[institution]]: 小学, 公司)."""
+def _institution_endings() -> tuple[re.Pattern, int] | None:
+    """The endings of institutions' names (place_suffixes.toml [[institution]]: 小学, 公司), and the longest's length."""
     words = [w for x in gz.suffix_data().get("institution", []) for w in x["words"]]
-    return re.compile(alternation(words)) if words else None
+    return (re.compile(alternation(words)), max(map(len, words))) if words else None
 
 
 @cache
@@ -551,42 +551,38 @@ def _add_institutions(text: str, hits: list[_Hit]) -> list[_Hit]:
     article names it again by its full name without a place (郭岗小学现有学生136名), it says where as that place
     would. Such a mention is an `institution` hit whose parent is the place.
 
-    Endings are rare and place names many: the endings are found first (one scan), and each looks back for a
-    place that ends two to seven characters before it (perhaps 的, then the institution's own name)."""
-    endings = _institution_endings()
-    if endings is None:
+    An article names a score of places: after each, an ending is looked for only in the few characters where it
+    can stand (perhaps 的, then two to six characters of the institution's own name), rather than over the whole
+    text, whose common characters (中, 大, 公) start many false candidates."""
+    found_endings = _institution_endings()
+    if found_endings is None:
         return hits
-    m = endings.search(text)
-    if m is None:
-        return hits   # (most articles: no institution at all)
+    endings, longest_ending = found_endings
     not_in_name = _not_in_institution_name()
     leads = _leading_words()[1]
-    hit_ends = [h.end for h in hits]   # (sorted: hits come in order and do not overlap)
     anchored: dict[str, int] = {}   # full name -> index of the place hit it was named after
     anchor_spans: set[tuple[int, int]] = set()
-    done: set[int] = set()          # place hits already followed by an institution (the nearest ending counts)
-    while m is not None:
-        s, e = m.span()
-        ending = m.group()
-        m = endings.search(text, e)
-        k = bisect_left(hit_ends, s - _MAX_INSTITUTION_NAME - 1)
-        while k < len(hits) and hit_ends[k] <= s - 2:
-            i = k
-            k += 1
-            if i in done or hits[i].kind not in ("name", "suffix"):
-                continue
-            end = hit_ends[i]
+    n_text = len(text)
+    for i, h in enumerate(hits):
+        end = h.end
+        if h.kind not in ("name", "suffix") or end + 2 >= n_text:
+            continue
+        # the nearest ending that leaves the institution a name of its own (2 to 6 characters, after a 的)
+        lo = end + 2
+        while True:
+            m = endings.search(text, lo, end + _MAX_INSTITUTION_NAME + 1 + longest_ending)
+            if m is None or m.start() > end + _MAX_INSTITUTION_NAME + 1:
+                break
+            s = m.start()
             own = text[end + 1:s] if text[end] == "的" else text[end:s]
-            if not (2 <= len(own) <= _MAX_INSTITUTION_NAME) or not all("\u4e00" <= ch <= "\u9fff" for ch in own):
-                continue
-            done.add(i)
-            if own[0] in leads or any(ch in not_in_name for ch in own):
-                continue   # 襄州区的一家公司: no name of its own
-            if i + 1 < len(hits) and hits[i + 1].start < e:
-                continue   # a place inside it (镇郭岗村小学): the places say where
-            # by its full name only: its own name alone is often an everyday word (龙华镇的茶叶合作社: 茶叶)
-            anchored.setdefault(own + ending, i)
-            anchor_spans.add((s - len(own), e))
+            if 2 <= len(own) <= _MAX_INSTITUTION_NAME and all("\u4e00" <= ch <= "\u9fff" for ch in own):
+                if not (own[0] in leads or any(ch in not_in_name for ch in own)   # 一家公司: no name of its own
+                        or (i + 1 < len(hits) and hits[i + 1].start < m.end())):  # 镇郭岗村小学: a place inside
+                    # by its full name only: its own name alone is often an everyday word (茶叶 of 茶叶合作社)
+                    anchored.setdefault(own + m.group(), i)
+                    anchor_spans.add((s - len(own), m.end()))
+                break
+            lo = s + 1
     if not anchored:
         return hits
     taken = [(h.start, h.end) for h in hits]
