@@ -488,11 +488,14 @@ def _clause_rate(text: str, start: int, rate_clause: dict[str, str], rate_prefix
 
 
 @cache
-def _carried_rate_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(words that open a comparison clause, words that end the text between a rate and a new level)."""
+def _carried_rate_words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(words that open a comparison clause, words that end the text between a rate and a new level, time words
+    that may stand between such a word and the new level: 增加到现在的4.5万元)."""
     entries = load("units.toml").get("carried_rate", [])
     return (tuple(w for e in entries if e["position"] == "clause_start" for w in e["words"]),
-            tuple(w for e in entries if e["position"] == "between" for w in e["words"]))
+            tuple(w for e in entries if e["position"] == "between" for w in e["words"]),
+            tuple(sorted((w for e in entries if e["position"] == "after_between" for w in e["words"]),
+                         key=len, reverse=True)))
 
 
 _SENTENCE_ENDS = re.compile("[" + re.escape(SENTENCE_MARKS) + "\n]")
@@ -502,7 +505,7 @@ _MAX_LEVEL_CHANGE = 10
 def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
     """The quantities (facts of one text, in order), each that goes on from the rate right before it taking that
     rate's unit: 每公斤200元，比去年同期高15元 -> 15 元/公斤; 人均日装配量从40台提高到65台 -> 65 台/人."""
-    openers, joiners = _carried_rate_words()
+    openers, joiners, times = _carried_rate_words()
     out = list(quantities)
     for i in range(1, len(out)):
         rate, q = out[i - 1], out[i]
@@ -515,6 +518,10 @@ def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
             continue
         clause_start, clause = text_before(text, q.start, len(between))
         if clause_start == rate.end:   # one clause: 从40台提高到65台
+            for w in times:   # 从不到1万元增加到现在的4.5万元: the time of the new level is no part of the joining word
+                if between.endswith(w):
+                    between = between[:-len(w)]
+                    break
             carried = between.endswith(joiners) and 0 < q.value <= rate.value * _MAX_LEVEL_CHANGE
         else:                          # a comparison clause after it: ，比去年同期高15元
             carried = clause.startswith(openers) and 0 < q.value < rate.value

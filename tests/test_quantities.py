@@ -125,6 +125,8 @@ CARRIED = [
     ("收购价每公斤2.9元，比市场价高出0.2元。", ["元/公斤", "元/公斤"]),
     ("人均收入8,200元，比上年增加近1000元。", ["元/人", "元/人"]),
     ("人均日装配量从40台提高到65台。", ["台/人", "台/人"]),
+    # the time of the new level may stand between (现在的, 目前的)
+    ("渔民人均年收入从不到1万元增加到现在的4.5万元。", ["元/人", "元/人"]),
     # a larger amount in the comparison is a total, not a difference of the rate
     ("每亩补贴200元，比去年多发放300万元。", ["元/亩", "元"]),
     # a plain amount between them breaks the chain
