@@ -47,10 +47,13 @@ def find_subject(q: Quantity, text: str) -> str:
     _, before = text_before(text, q.start, max_before, _BREAKS)
     for _ in range(3):  # 累计完成 / 已达: strip verbs from the end, a few times
         m = verbs.search(before)
-        if not m or m.start() == 0:
+        if not m:
             break
-        before = before[:m.start()]
+        before = before[:m.start()]   # (a clause that is only a verb, ，达到3.6万吨, names no subject)
+        if not before:
+            break
     m = lead.match(before)
     if m and m.end() < len(before):
         before = before[m.end():]
-    return before.strip() or after
+    # else the phrase after, when it is one (2000本书 -> 书), not a run of text up to the next mark
+    return before.strip() or (after if after and _ALL_HAN.fullmatch(after) else "")
