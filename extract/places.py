@@ -252,12 +252,13 @@ def _inside_words() -> dict[str, tuple[tuple[str, int], ...]]:
 
 
 @cache
-def _leading_words() -> tuple[re.Pattern, frozenset[str]]:
-    """The words that cannot be part of a place name, as one pattern (two characters or more) and a set (one)."""
+def _leading_words() -> tuple[re.Pattern, frozenset[str], frozenset[str]]:
+    """The words that cannot be part of a place name, as one pattern (two characters or more) and a set (one),
+    and the first characters of the longer ones (a name that holds none of them needs no search)."""
     leads = _guards()["leading"]
     longer = [w for w in leads if len(w) > 1]
     return (re.compile(alternation(longer)) if longer else re.compile("(?!)"),
-            frozenset(w for w in leads if len(w) == 1))
+            frozenset(w for w in leads if len(w) == 1), frozenset(w[0] for w in longer))
 
 
 @cache
@@ -463,7 +464,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
     found: list[_Hit] = []
     found_ends: set[int] = set()
     holder_end = -1   # the end of the last place found, when a place named right after it lies in it (宜宾港)
-    long_leads, short_leads = _leading_words()
+    long_leads, short_leads, long_lead_firsts = _leading_words()
     k = 0  # hits and suffix matches both come in text order: walk the spans once
     for m in _suffix_pattern().finditer(text):
         s, e = m.span()
@@ -501,7 +502,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             continue
         # a word that cannot be part of a name ends the text before the name (如今走进园区, 其中新港园区); a
         # one-character one (各, 该, 港) only at the start, as it is often part of a name too (新港园区)
-        if s - j > 1:
+        if s - j > 1 and any(text[x] in long_lead_firsts for x in range(j, s - 1)):
             last_lead = None
             for lm in long_leads.finditer(text, j, s):
                 last_lead = lm
