@@ -352,6 +352,8 @@ def _guards():
         # 济南—滨州—东营高速公路, 银川（南）至惠农: a gap of a route mark, perhaps after a bracketed note
         "route_gap": regex.compile(r"(?:[（(][^）)]{0,10}[）)])?"
                                    + alternation(w for x in g["route_mark"] for w in x["words"])),
+        # every route gap ends with a route mark: a gap that does not (most) needs no regex call
+        "route_marks": tuple(w for x in g["route_mark"] for w in x["words"]),
         # the longest gap either can be (the note is at most 12 characters): a longer one is not even sliced
         "joining_gap_max": max([len(w) for x in g["list_joiner"] for w in x["words"]]
                                + [12 + len(w) for x in g["route_mark"] for w in x["words"]]),
@@ -882,12 +884,12 @@ class _Reading:
         current = _NOWHERE
         prev_end: int | None = None
         g = _guards()
-        joiners, route_gap = g["list_joiners"], g["route_gap"]
+        joiners, route_gap, route_marks = g["list_joiners"], g["route_gap"], g["route_marks"]
         for i in idxs:
             h = hits[i]
             loc = self.hit_loc(i)
             gap = "" if prev_end is None else text[prev_end:h.start]
-            if prev_end is not None and route_gap.fullmatch(gap):
+            if prev_end is not None and gap.endswith(route_marks) and route_gap.fullmatch(gap):
                 return []
             if prev_end is not None and gap in joiners:
                 chain_locs.append(current)
@@ -905,6 +907,7 @@ class _Reading:
         prev_end: int | None = None
         g = _guards()
         joiners, route_gap, gap_max = g["list_joiners"], g["route_gap"], g["joining_gap_max"]
+        route_marks = g["route_marks"]
         for i in range(bisect_left(self.starts, lo), len(hits)):
             h = hits[i]
             if h.start >= hi:
@@ -913,7 +916,8 @@ class _Reading:
                 continue
             if prev_end is not None and (h.start <= prev_end or (   # (overlapping hits: an empty gap too)
                     h.start - prev_end <= gap_max
-                    and ((gap := text[prev_end:h.start]) in joiners or route_gap.fullmatch(gap)))):
+                    and ((gap := text[prev_end:h.start]) in joiners
+                         or (gap.endswith(route_marks) and route_gap.fullmatch(gap))))):
                 out[-1].append(i)
             else:
                 out.append([i])

@@ -297,9 +297,11 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     return None  # 120公里/小时 is a speed (spec 7), not a length
                 counted = _counted_nouns().get(unit_w)
                 if counted:
-                    for pattern, c_unit, c_kind, before in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
-                        if (pattern.search(text, max(0, start - 8), start) if before   # 发送标箱12.4万个 -> TEU
-                                else pattern.match(text, unit_end, min(len(text), unit_end + 8))):
+                    for pattern, c_unit, c_kind, words, firsts in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
+                        if (text.endswith(words, max(0, start - 8), start) if pattern is None  # 发送标箱12.4万个
+                                # (a noun starts within the two characters of modifier: else no regex call)
+                                else (_first_within(text, unit_end, firsts)
+                                      and pattern.match(text, unit_end, min(len(text), unit_end + 8)))):
                             unit, kind = c_unit, c_kind
                             break
             elif unit2 is not None:
@@ -441,6 +443,14 @@ def _ends_a_word(unit_w: str, num: str, text: str, unit_end: int) -> bool:
     return unit_w == "两" and unit_end < len(text) and re.match(NUMERAL_START, text[unit_end]) is not None
 
 
+def _first_within(text: str, at: int, firsts: frozenset[str]) -> bool:
+    """Whether one of the three characters from `at` on is in `firsts`."""
+    for i in range(at, min(at + 3, len(text))):
+        if text[i] in firsts:
+            return True
+    return False
+
+
 def _holds_word(clause: str, words: tuple[str, ...]) -> bool:
     return any(w in clause for w in words)
 
@@ -531,18 +541,19 @@ def carry_rates(quantities: list[Quantity], text: str) -> list[Quantity]:
 
 
 @cache
-def _counted_nouns() -> dict[str, list[tuple[regex.Pattern, str, str, bool]]]:
-    """measure word -> [(pattern of the nouns it may count, unit, kind, whether the noun stands before the
-    number)], from units.toml [[counted]]."""
+def _counted_nouns() -> dict[str, list[tuple[regex.Pattern | None, str, str, tuple[str, ...], frozenset[str]]]]:
+    """measure word -> [(pattern of the nouns it may count after the number, None for nouns that stand before it;
+    unit; kind; the nouns; their first characters)], from units.toml [[counted]]."""
     people = _tables()[2]
     out: dict[str, list] = {}
     for entry in load("units.toml").get("counted", []):
-        nouns = alternation([w for n in entry["nouns"] for w in (people if n == "people" else [n])])
+        words = tuple(w for n in entry["nouns"] for w in (people if n == "people" else [n]))
         before = entry.get("position") == "before"
         # after: up to two characters of modifier before the noun (4个被困孩子); before: right before the number
-        # (发送标箱12.4万个; in 集装箱泊位7个 the noun is a modifier of another)
-        pattern = rf"{nouns}\Z" if before else rf"\p{{Han}}{{0,2}}?{nouns}"
-        out.setdefault(entry["measure"], []).append((regex.compile(pattern), entry["unit"], entry["kind"], before))
+        # (发送标箱12.4万个; in 集装箱泊位7个 the noun is a modifier of another), which str.endswith answers
+        pattern = None if before else regex.compile(rf"\p{{Han}}{{0,2}}?{alternation(words)}")
+        out.setdefault(entry["measure"], []).append((pattern, entry["unit"], entry["kind"], words,
+                                                     frozenset(w[0] for w in words)))
     return out
 
 
