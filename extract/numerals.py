@@ -52,7 +52,10 @@ _DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四
 # The digits are one atomic group: nothing that may follow a number starts with a digit, a comma or a point, so
 # giving digits back can never make a match, and a number that fails (2023年) is then tried once, not once per digit
 # (a tenth of the quantity scan on the shared pages). The place values after them may be given back (一万千瓦).
-ARABIC_NUMERAL = r"(?>\d+(?:,\d{3})*(?:\.\d+)?)(?:[余多来几]?[十百千万亿]+)?[余多来]?"
+# After 万 or 亿, a smaller amount with its own place value is part of the number (1万5千 = 15000, 3亿2千万), and
+# 个亿 is spoken for 亿 (1.5个亿).
+ARABIC_NUMERAL = (r"(?>\d+(?:,\d{3})*(?:\.\d+)?)(?:[余多来几]?[十百千万亿]+)?"
+                  r"(?:(?<=[万亿])\d+[十百千万]+)?(?:个亿)?[余多来]?")
 # Chinese: 一百二十 / 十八点五亿 / 两三百 / 数百万 / 上百 / 十几 / 三万余. 数/几/上 start a vague count only before
 # a place value (数十, 几百, 上万), so 数字化, 几年 and 上一个 are not numerals.
 # Financial capitals and traditional forms (壹佰伍拾, 肆佰叁拾萬) count only in runs of two or more, so that 队伍,
@@ -74,7 +77,7 @@ NUMERAL = rf"(?:{ARABIC_NUMERAL}|{CHINESE_NUMERAL})"
 _QUALIFIER_MARKS = {"余": "at_least", "多": "at_least", "来": "approx"}
 _VAGUE_PREFIX = {"数", "几", "上"}
 _SIGNS = "负-"
-_ADJACENT = regex.compile(r"^(十?)([一二两三四五六七八九])([一二三四五六七八九])([十百千万亿]*)$")
+_ADJACENT = regex.compile(r"^(十?)([一二两三四五六七八九])([一二两三四五六七八九])([十百千万亿]*)$")   # 一两万: 1-2万
 # One token of a numeral: an Arabic number (.5 and 1,200 included), a Chinese digit, a unit.
 _TOKEN = regex.compile(r"(\d*\.\d+|\d+(?:,\d{3})+(?:\.\d+)?|\d+)|([零〇一二两三四五六七八九])|([十百千万亿])")
 _FRACTION_DIGITS = regex.compile(r"^([零〇一二两三四五六七八九\d]+)([十百千万亿]*)$")
