@@ -8,7 +8,8 @@ Resolution order for a mention (FACTS.md "Locality"):
 4. else the page's or source's home: `home` when given, else the place that dominates the page.
 Ambiguous names (通州区, 鼓楼区) are settled by the other places of the article and page; when nothing settles
 them only the levels their readings share are kept. Names found by suffix (光明村, 顺堤河作业区) take their
-parents from what is around them.
+parents from what is around them, and an institution named right after a place (凤凰镇郭岗小学) carries that place
+where the article names it again.
 
 Names are found once per article text, through hashed bitmaps of their first characters (numpy) and tables
 built from the data (gazetteer.py); what a surface means, and what the scan and the resolver ask of it, is
