@@ -17,7 +17,7 @@ import regex
 
 from extract.language import alternation, load
 from extract.quantities import Quantity
-from extract.segment import text_after, text_before
+from extract.segment import holds_char, text_after, text_before
 
 _TITLE = re.compile(r"《[^《》\n]{0,60}》")
 
@@ -177,14 +177,6 @@ def _span_reason(q: Quantity, text: str, tests: ArticleTests) -> str | None:
     return None
 
 
-def _any_in(text: str, lo: int, hi: int, chars: frozenset) -> bool:
-    """Whether one of text[lo:hi] is in `chars` (a few characters: a loop, no slice)."""
-    for i in range(lo, min(hi, len(text))):
-        if text[i] in chars:
-            return True
-    return False
-
-
 def _holds_any(text: str, chars: str, lo: int, hi: int) -> bool:
     for ch in chars:
         if text.find(ch, lo, hi) >= 0:
@@ -222,8 +214,8 @@ def exclusion_reason(q: Quantity, text: str, tests: ArticleTests | None = None) 
                     continue
                 return rule.id
     firsts = c.after_firsts
-    if ((_any_in(text, end, end + 3, firsts) and c.any_after.match(text, end))
-            or (unit_end != end and _any_in(text, unit_end, unit_end + 3, firsts) and c.any_after.match(text, unit_end))
+    if ((holds_char(text, end, end + 3, firsts) and c.any_after.match(text, end))
+            or (unit_end != end and holds_char(text, unit_end, unit_end + 3, firsts) and c.any_after.match(text, unit_end))
             or text.startswith("“", end)):
         for rule, pat in c.after:
             if rule.units and unit not in rule.units:

@@ -31,7 +31,7 @@ import regex
 
 from extract import gazetteer as gz
 from extract.language import alternation
-from extract.segment import CLAUSE_MARKS
+from extract.segment import CLAUSE_MARKS, holds_char
 from extract.gazetteer import Target, UnknownPlace
 
 __all__ = ["Locality", "ArticleView", "resolve_localities", "parse_place", "UnknownPlace", "read_homes"]
@@ -335,7 +335,7 @@ def _guards():
             or "(?!)"),
         # the characters one of which every match of those patterns holds within the 8 characters it may span
         # (place_guards.toml `hint`): a name with none of them after it, nearly every name, needs no regex call.
-        # "" (no pre-test) as soon as one pattern has no hint.
+        # Empty (no pre-test) as soon as one pattern has no hint.
         "speaker_or_company_hint": _hint_chars([*g.get("speaker", []), *g.get("company", [])]),
         "leading": tuple(sorted((x["word"] for x in g.get("leading_word", [])), key=len, reverse=True)),
         "stop": frozenset(g["stop_chars"]),
@@ -361,10 +361,10 @@ def _guards():
     }
 
 
-def _hint_chars(entries: list[dict]) -> str:
+def _hint_chars(entries: list[dict]) -> frozenset[str]:
     if not entries or any(not x.get("hint") for x in entries):
-        return ""
-    return "".join(dict.fromkeys(ch for x in entries for ch in x["hint"]))
+        return frozenset()
+    return frozenset(ch for x in entries for ch in x["hint"])
 
 
 @cache
@@ -425,7 +425,7 @@ def _scan(text: str) -> list[_Hit]:
                     or (s > 0 and text[s - 1] in origin_last and text.endswith(origin, max(0, s - 4), s))
                     or (not x.full and s >= 1 and text[s - 1] in surnames
                         and text.endswith(titles, max(0, s - 5), s - 1))
-                    or (_holds_hint(text[e:e + 8], speaker_or_company_hint)
+                    or ((not speaker_or_company_hint or holds_char(text, e, e + 8, speaker_or_company_hint))
                         and speaker_or_company(text, e, e + 8) is not None)):
                 if prev_origin or text.endswith(origin, max(0, s - 4), s):
                     origin_end = e   # 发往北京、天津: every name of the list is where goods go, not where they are
@@ -447,15 +447,6 @@ def _scan(text: str) -> list[_Hit]:
         hits = _add_zone_suffixes(text, hits)
     hits = _add_suffix_places(text, hits)
     return _add_institutions(text, hits) if hits else hits
-
-
-def _holds_hint(window: str, hint: str) -> bool:
-    if not hint:
-        return True   # no pre-test: the pattern decides
-    for ch in hint:
-        if ch in window:
-            return True
-    return False
 
 
 def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
@@ -505,7 +496,7 @@ def _add_suffix_places(text: str, hits: list[_Hit]) -> list[_Hit]:
             continue
         # a word that cannot be part of a name ends the text before the name (如今走进园区, 其中新港园区); a
         # one-character one (各, 该, 港) only at the start, as it is often part of a name too (新港园区)
-        if s - j > 1 and any(text[x] in long_lead_firsts for x in range(j, s - 1)):
+        if s - j > 1 and holds_char(text, j, s - 1, long_lead_firsts):
             last_lead = None
             for lm in long_leads.finditer(text, j, s):
                 last_lead = lm
@@ -579,7 +570,7 @@ def _add_institutions(text: str, hits: list[_Hit]) -> list[_Hit]:
                 break
             s = m.start()
             own = text[end + 1:s] if text[end] == "的" else text[end:s]
-            if 2 <= len(own) <= _MAX_INSTITUTION_NAME and all("\u4e00" <= ch <= "\u9fff" for ch in own):
+            if 2 <= len(own) <= _MAX_INSTITUTION_NAME and all(_is_han(ch) for ch in own):
                 if not (own[0] in leads or any(ch in not_in_name for ch in own)   # 一家公司: no name of its own
                         or (i + 1 < len(hits) and hits[i + 1].start < m.end())):  # 镇郭岗村小学: a place inside
                     # by its full name only: its own name alone is often an everyday word (茶叶 of 茶叶合作社)

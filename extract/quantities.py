@@ -19,7 +19,7 @@ from extract.cleanup import HAN, clean_text
 from extract.language import alternation, load
 from extract.numerals import (MULTIPLIERS, NUMERAL, NUMERAL_START, NotANumeral, borrowed_scale, parse_numeral,
                               variant_table)
-from extract.segment import PHRASE_MARKS, SENTENCE_MARKS, text_before
+from extract.segment import PHRASE_MARKS, SENTENCE_MARKS, holds_char, text_before
 
 PERCENT_SIGNS = "%％"
 # One digit, as a 角/分 count is written (in capitals on cheques: 壹角捌分). The characters of the numeral system.
@@ -300,7 +300,7 @@ def quantity_from_match(m: re.Match, text: str) -> Quantity | None:
                     for pattern, c_unit, c_kind, words, firsts in counted:  # 30个党员 -> 人, 1,100多个集装箱 -> 箱
                         if (text.endswith(words, max(0, start - 8), start) if pattern is None  # 发送标箱12.4万个
                                 # (a noun starts within the two characters of modifier: else no regex call)
-                                else (_first_within(text, unit_end, firsts)
+                                else (holds_char(text, unit_end, unit_end + 3, firsts)
                                       and pattern.match(text, unit_end, min(len(text), unit_end + 8)))):
                             unit, kind = c_unit, c_kind
                             break
@@ -441,14 +441,6 @@ def _ends_a_word(unit_w: str, num: str, text: str, unit_end: int) -> bool:
     if num in forms().word_start_units[unit_w]:
         return True
     return unit_w == "两" and unit_end < len(text) and re.match(NUMERAL_START, text[unit_end]) is not None
-
-
-def _first_within(text: str, at: int, firsts: frozenset[str]) -> bool:
-    """Whether one of the three characters from `at` on is in `firsts`."""
-    for i in range(at, min(at + 3, len(text))):
-        if text[i] in firsts:
-            return True
-    return False
 
 
 def _holds_word(clause: str, words: tuple[str, ...]) -> bool:

@@ -144,6 +144,15 @@ def text_after(text: str, pos: int, reach: int, marks: str = CLAUSE_MARKS) -> st
     return m.group() if m is not None else ""   # (a starred class always matches: m is never None)
 
 
+def holds_char(text: str, lo: int, hi: int, chars: frozenset[str]) -> bool:
+    """Whether one of the characters text[lo:hi] is in `chars`: the cheap pre-test before a regex call whose every
+    match holds one of them near a position (a loop over a few characters, no slice)."""
+    for i in range(lo, min(hi, len(text))):
+        if text[i] in chars:
+            return True
+    return False
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of cleaned text: ended by 。！？；, or by a line break (a paragraph, a heading, a caption)."""
     return [m.span() for m in _SENTENCE.finditer(text)]
